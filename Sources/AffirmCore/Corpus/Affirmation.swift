@@ -1,0 +1,55 @@
+/// One line of the corpus, with the tags of the tag line above it.
+public struct Affirmation: Sendable, Hashable {
+  /// The text exactly as written in the corpus file (trimmed of surrounding white space).
+  public var text: String
+  /// Lowercased tags, in the order the tag line gave them, without repeats.
+  public var tags: [String]
+  /// Where the entry stands, for diagnostics.
+  public var location: SourceLocation
+
+  public init(text: String, tags: [String], location: SourceLocation) {
+    self.text = text
+    self.tags = tags
+    self.location = location
+  }
+
+  /// A stable identity derived from the normalized text, so reordering or editing
+  /// other lines of the corpus keeps this entry's history.
+  public var id: EntryID { EntryID(text: text) }
+
+  /// Whether the entry carries any of `wanted`; an empty set means every entry is eligible.
+  public func isEligible(forAnyOf wanted: Set<String>) -> Bool {
+    wanted.isEmpty || tags.contains(where: wanted.contains)
+  }
+}
+
+/// The 64-bit FNV-1a hash of an entry's normalized text, as 16 hex digits.
+///
+/// Normalizing lowercases the text and folds runs of white space, so changing case or
+/// spacing does not make an entry new (and two such lines count as duplicates).
+public struct EntryID: Sendable, Hashable, Comparable, CustomStringConvertible {
+  public let rawValue: UInt64
+
+  public init(rawValue: UInt64) { self.rawValue = rawValue }
+
+  public init(text: String) {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in EntryID.normalize(text).utf8 {
+      hash ^= UInt64(byte)
+      hash &*= 0x0000_0100_0000_01b3
+    }
+    rawValue = hash
+  }
+
+  /// Lowercased, white space folded to single spaces, trimmed.
+  public static func normalize(_ text: String) -> String {
+    text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+  }
+
+  public var description: String {
+    let hex = String(rawValue, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
+  }
+
+  public static func < (lhs: EntryID, rhs: EntryID) -> Bool { lhs.rawValue < rhs.rawValue }
+}

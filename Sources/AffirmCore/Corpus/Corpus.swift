@@ -1,0 +1,91 @@
+/// All entries a command may pick from: the files given with `--corpus`, or the built-in corpus.
+public struct Corpus: Sendable {
+  /// Entries in file order; a duplicate keeps its first occurrence only.
+  public private(set) var entries: [Affirmation] = []
+  /// Every problem found while reading, for `affirm check`.
+  public private(set) var diagnostics: [CorpusDiagnostic] = []
+
+  public init(files: [CorpusFile]) {
+    var firstSeen: [EntryID: SourceLocation] = [:]
+    for file in files {
+      diagnostics += file.diagnostics
+      for entry in file.entries {
+        if let first = firstSeen[entry.id] {
+          diagnostics.append(CorpusDiagnostic(at: entry.location, .duplicate(of: first)))
+        } else {
+          firstSeen[entry.id] = entry.location
+          entries.append(entry)
+        }
+      }
+    }
+    diagnostics.sort { ($0.location.file, $0.location.line) < ($1.location.file, $1.location.line) }
+  }
+
+  /// The corpus shipped with affirm, compiled into the binary so that it works from anywhere.
+  public static func builtin(parser: CorpusParser = CorpusParser()) -> Corpus {
+    Corpus(files: BuiltinCorpus.files.map { parser.parse(Array($0.text.utf8), file: $0.name) })
+  }
+
+  /// Reads corpus files; a directory contributes its `*.txt` files in name order.
+  public static func load(paths: [String], parser: CorpusParser = CorpusParser()) throws(CorpusLoadError) -> Corpus {
+    var files: [CorpusFile] = []
+    for path in paths {
+      for file in try corpusFiles(at: path) {
+        files.append(parser.parse(try read(file), file: file))
+      }
+    }
+    return Corpus(files: files)
+  }
+
+  /// Every tag some entry carries, sorted.
+  public var knownTags: [String] { Set(entries.flatMap(\.tags)).sorted() }
+
+  /// The entries carrying any of `tags` (all entries when `tags` is empty).
+  public func eligible(forAnyOf tags: Set<String>) -> [Affirmation] {
+    entries.filter { $0.isEligible(forAnyOf: tags) }
+  }
+
+  static func corpusFiles(at path: String) throws(CorpusLoadError) -> [String] {
+    do {
+      switch try TextFiles.kind(of: path) {
+      case .file: return [path]
+      case .other: throw CorpusLoadError.unreadable(path: path, reason: "not a regular file or directory")
+      case .directory:
+        let files = try TextFiles.names(in: path).filter { $0.hasSuffix(".txt") && !$0.hasPrefix(".") }.sorted()
+        guard !files.isEmpty else { throw CorpusLoadError.noCorpusFiles(directory: path) }
+        let base = path.hasSuffix("/") ? path : path + "/"
+        return files.map { base + $0 }
+      }
+    } catch let error as TextFiles.Failure {
+      throw .unreadable(path: path, reason: error.reason)
+    } catch let error as CorpusLoadError {
+      throw error
+    } catch {
+      throw .unreadable(path: path, reason: "\(error)")
+    }
+  }
+
+  static func read(_ path: String) throws(CorpusLoadError) -> [UInt8] {
+    do {
+      return try TextFiles.read(path)
+    } catch {
+      throw .unreadable(path: path, reason: error.reason)
+    }
+  }
+}
+
+/// A corpus path that cannot be used.
+public enum CorpusLoadError: UserFacingError, Equatable {
+  case unreadable(path: String, reason: String)
+  case noCorpusFiles(directory: String)
+
+  public var exitStatus: Int32 { ExitStatus.noInput }
+
+  public var description: String {
+    switch self {
+    case .unreadable(let path, let reason): "cannot read corpus \(path): \(reason)"
+    case .noCorpusFiles(let directory):
+      "corpus directory \(directory) holds no corpus files; affirm reads the *.txt files in it"
+    }
+  }
+}

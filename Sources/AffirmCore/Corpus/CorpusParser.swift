@@ -1,0 +1,156 @@
+/// Turns the bytes of one corpus file into entries and diagnostics.
+///
+/// The format: `# comment`, blank lines ignored, `[tag, tag]` sets the tags of the
+/// entries below it, every other line is one entry. Parsing never fails as a whole:
+/// a bad line becomes a diagnostic and the rest of the file still counts, so that one
+/// typo does not silence every notification.
+public struct CorpusParser: Sendable {
+  /// The longest entry, in characters, that still fits a notification comfortably.
+  public static let maximumEntryLength = 160
+
+  public init() {}
+
+  public func parse(_ bytes: some Collection<UInt8>, file: String) -> CorpusFile {
+    var entries: [Affirmation] = []
+    var diagnostics: [CorpusDiagnostic] = []
+    var currentTags: [String] = []
+    for (index, rawLine) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+      let lineNumber = index + 1
+      var line = Array(rawLine)
+      if line.last == UInt8(ascii: "\r") { line.removeLast() }
+      if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+      let here = SourceLocation(file: file, line: lineNumber)
+
+      if let offset = line.firstIndex(of: 0) {
+        diagnostics.append(.init(at: here.with(column: offset + 1), .nulByte))
+        continue
+      }
+      guard let text = Self.decodeUTF8(line) else {
+        diagnostics.append(.init(at: here.with(column: Self.firstInvalidUTF8Offset(line) + 1), .invalidUTF8))
+        continue
+      }
+      let trimmed = text.trimmingWhitespace()
+      if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+
+      if trimmed.hasPrefix("[") {
+        guard trimmed.hasSuffix("]"), trimmed.count >= 2 else {
+          diagnostics.append(.init(at: here, .unclosedTagLine))
+          continue
+        }
+        let inner = trimmed.dropFirst().dropLast()
+        let tags = inner.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map { $0.lowercased() }
+        if tags.isEmpty {
+          diagnostics.append(.init(at: here, .emptyTagLine))
+          currentTags = []
+          continue
+        }
+        if let bad = tags.first(where: { !Self.isValidTag($0) }) {
+          diagnostics.append(.init(at: here, .invalidTag(bad)))
+        }
+        currentTags = tags.filter(Self.isValidTag).uniqued()
+        continue
+      }
+
+      let length = trimmed.count
+      if length > Self.maximumEntryLength {
+        diagnostics.append(.init(at: here, .tooLong(length)))
+        continue
+      }
+      entries.append(Affirmation(text: String(trimmed), tags: currentTags, location: here))
+    }
+    return CorpusFile(path: file, entries: entries, diagnostics: diagnostics)
+  }
+
+  /// Tags are lowercase words: letters, digits, `-` and `_`.
+  public static func isValidTag(_ tag: String) -> Bool {
+    !tag.isEmpty
+      && tag.unicodeScalars.allSatisfy {
+        $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+      }
+  }
+
+  static func decodeUTF8(_ bytes: [UInt8]) -> String? {
+    String(validating: bytes, as: UTF8.self)
+  }
+
+  /// The byte offset of the first sequence that is not valid UTF-8.
+  static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
+    var parser = Unicode.UTF8.ForwardParser()
+    var iterator = bytes.makeIterator()
+    var offset = 0
+    while true {
+      switch parser.parseScalar(from: &iterator) {
+      case .valid(let scalar): offset += scalar.count
+      case .error: return offset
+      case .emptyInput: return offset
+      }
+    }
+  }
+}
+
+/// What one corpus file yielded.
+public struct CorpusFile: Sendable {
+  public var path: String
+  public var entries: [Affirmation]
+  public var diagnostics: [CorpusDiagnostic]
+}
+
+/// A problem on one line of a corpus file.
+public struct CorpusDiagnostic: Error, Sendable, Hashable, CustomStringConvertible {
+  public enum Problem: Sendable, Hashable {
+    case invalidUTF8
+    case nulByte
+    case emptyTagLine
+    case unclosedTagLine
+    case invalidTag(String)
+    case tooLong(Int)
+    case duplicate(of: SourceLocation)
+  }
+
+  public var location: SourceLocation
+  public var problem: Problem
+
+  public init(at location: SourceLocation, _ problem: Problem) {
+    self.location = location
+    self.problem = problem
+  }
+
+  public var description: String { "\(location): \(message)" }
+
+  public var message: String {
+    switch problem {
+    case .invalidUTF8: "invalid UTF-8; save the file as UTF-8"
+    case .nulByte: "NUL byte in the line; corpus files are plain text"
+    case .emptyTagLine: "empty tag line; name at least one tag, like [morning]"
+    case .unclosedTagLine: "tag line is not closed; end it with ]"
+    case .invalidTag(let tag):
+      "tag \"\(tag)\" is not a word; use letters, digits, - and _"
+    case .tooLong(let length):
+      "entry is \(length) characters long; keep it to \(CorpusParser.maximumEntryLength) so it fits a notification"
+    case .duplicate(let first): "duplicate entry; it already stands at \(first)"
+    }
+  }
+}
+
+extension SourceLocation {
+  func with(column: Int) -> SourceLocation {
+    var copy = self
+    copy.column = column
+    return copy
+  }
+}
+
+extension StringProtocol {
+  func trimmingWhitespace() -> SubSequence {
+    guard let first = firstIndex(where: { !$0.isWhitespace }) else { return self[endIndex...] }
+    let last = lastIndex(where: { !$0.isWhitespace })!
+    return self[first...last]
+  }
+}
+
+extension Array where Element: Hashable {
+  func uniqued() -> [Element] {
+    var seen = Set<Element>()
+    return filter { seen.insert($0).inserted }
+  }
+}

@@ -1,0 +1,74 @@
+/// How insistently the server should show a notification (the spec's urgency levels).
+public enum Urgency: String, Sendable, CaseIterable, Codable, Comparable {
+  case low, normal, critical
+
+  /// The byte the notification spec sends in the `urgency` hint.
+  public var level: UInt8 {
+    switch self {
+    case .low: 0
+    case .normal: 1
+    case .critical: 2
+    }
+  }
+
+  public static func < (lhs: Urgency, rhs: Urgency) -> Bool { lhs.level < rhs.level }
+}
+
+/// Everything a notifier needs to show one affirmation. Built in the core, shown elsewhere.
+public struct NotificationRequest: Sendable, Equatable {
+  public static let appName = "affirm"
+  public static let category = "x-affirm.affirmation"
+  public static let desktopEntry = "affirm"
+
+  public var summary: String
+  /// The entry as written; a notifier escapes it where the server reads markup.
+  public var body: String
+  public var urgency: Urgency
+  /// Milliseconds until the server closes it: -1 for the server's default, 0 for never.
+  public var expireTimeout: Int32
+  public var tags: [String]
+
+  public init(summary: String, body: String, urgency: Urgency, expireTimeout: Int32 = -1, tags: [String]) {
+    self.summary = summary
+    self.body = body
+    self.urgency = urgency
+    self.expireTimeout = expireTimeout
+    self.tags = tags
+  }
+
+  /// A request for `entry`, with a summary that fits the moment its tags speak of.
+  public init(entry: Affirmation, urgency: Urgency, expireTimeout: Int32 = -1) {
+    self.init(
+      summary: Self.summary(forTags: entry.tags),
+      body: entry.text,
+      urgency: urgency,
+      expireTimeout: expireTimeout,
+      tags: entry.tags
+    )
+  }
+
+  /// A short, kind heading: the most pressing moment among the tags decides it.
+  public static func summary(forTags tags: [String]) -> String {
+    if tags.contains("urge") { return "Breathe. Put the phone down." }
+    if tags.contains("late-night") { return "It's late. Be gentle with yourself." }
+    if tags.contains("morning") { return "Good morning" }
+    if tags.contains("healing") { return "It gets easier" }
+    return "Keep going"
+  }
+}
+
+/// Escapes text for a server that reads the body as markup (it lists `body-markup`),
+/// so that `Tom & Jerry <3` arrives exactly as written.
+public func escapeMarkup(_ text: String) -> String {
+  var escaped = ""
+  escaped.reserveCapacity(text.utf8.count)
+  for character in text {
+    switch character {
+    case "&": escaped += "&amp;"
+    case "<": escaped += "&lt;"
+    case ">": escaped += "&gt;"
+    default: escaped.append(character)
+    }
+  }
+  return escaped
+}

@@ -1,0 +1,56 @@
+/// Shows notifications. The core decides what to show; a notifier only shows it.
+public protocol Notifier {
+  /// Shows `request`; returns the id the server gave it.
+  func deliver(_ request: NotificationRequest) throws(DeliveryError) -> UInt32
+}
+
+/// Why a notification could not be shown, each with the fix a user can apply.
+public enum DeliveryError: UserFacingError, Equatable {
+  /// No session bus address could be found.
+  case noBus
+  /// An address was given that affirm refuses to use (GLib would autolaunch a hidden bus).
+  case refusedAddress(String)
+  /// The bus address exists but could not be connected to.
+  case busUnreachable(address: String, reason: String)
+  /// Nothing owns `org.freedesktop.Notifications`, and nothing can be started for it.
+  case noServer
+  /// The server owns the name but did not answer in time (stopped or hung).
+  case serverNotResponding(pid: UInt32?, seconds: Double)
+  /// The server answered the call with an error.
+  case rejected(String)
+
+  public var exitStatus: Int32 { ExitStatus.unavailable }
+
+  public var description: String {
+    switch self {
+    case .noBus:
+      return "no D-Bus session bus found: DBUS_SESSION_BUS_ADDRESS is unset and neither "
+        + "$XDG_RUNTIME_DIR/bus nor /run/user/<uid>/bus exists; run affirm inside your desktop session "
+        + "or set DBUS_SESSION_BUS_ADDRESS"
+    case .refusedAddress(let address):
+      return "DBUS_SESSION_BUS_ADDRESS is \"\(address)\", which would start a hidden bus nobody sees; "
+        + "set it to your session bus (usually unix:path=/run/user/<uid>/bus)"
+    case .busUnreachable(let address, let reason):
+      return "cannot connect to the session bus at \(address): \(reason); check that your desktop session is running"
+    case .noServer:
+      return "no notification server is running on the session bus (nothing owns org.freedesktop.Notifications); "
+        + "start one, such as dunst, mako or your desktop's own"
+    case .serverNotResponding(let pid, let seconds):
+      let who = pid.map { "the notification server (pid \($0))" } ?? "the notification server"
+      let time = seconds.formatted(maximumFractionDigits: 1)
+      return "\(who) did not answer within \(time) s; it may be stopped or hung: restart it"
+    case .rejected(let reason):
+      return "the notification server refused the notification: \(reason)"
+    }
+  }
+}
+
+extension Double {
+  /// A plain decimal with at most `maximumFractionDigits`, without Foundation's formatters.
+  public func formatted(maximumFractionDigits digits: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let rounded = (self * scale).rounded() / scale
+    return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+  }
+}

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Plain POSIX file reading, so that errors keep errno's exact reason (`ELOOP`, `EACCES`,
+/// `EISDIR`) and start-up pays for nothing it does not use.
+enum TextFiles {
+  enum Kind { case file, directory, other }
+
+  struct Failure: Error {
+    var reason: String
+    init(errno code: Int32) { reason = String(cString: strerror(code)).lowercasedFirst() }
+    init(_ reason: String) { self.reason = reason }
+  }
+
+  static func kind(of path: String) throws(Failure) -> Kind {
+    var info = stat()
+    guard stat(path, &info) == 0 else { throw Failure(errno: errno) }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return .file
+    case S_IFDIR: return .directory
+    default: return .other
+    }
+  }
+
+  /// The whole file; refuses files over `limit` bytes rather than exhausting memory.
+  static func read(_ path: String, limit: Int = 64 << 20) throws(Failure) -> [UInt8] {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw Failure(errno: errno) }
+    defer { close(descriptor) }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { throw Failure(errno: errno) }
+    if (info.st_mode & S_IFMT) == S_IFDIR { throw Failure(errno: EISDIR) }
+    if info.st_size > limit { throw Failure("larger than \(limit >> 20) MiB") }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(Int(info.st_size))
+    var chunk = [UInt8](repeating: 0, count: 64 << 10)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+      if count == 0 { break }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw Failure(errno: errno)
+      }
+      bytes.append(contentsOf: chunk[..<count])
+      if bytes.count > limit { throw Failure("larger than \(limit >> 20) MiB") }
+    }
+    return bytes
+  }
+
+  /// The names in a directory, without `.` and `..`.
+  static func names(in directory: String) throws(Failure) -> [String] {
+    guard let stream = opendir(directory) else { throw Failure(errno: errno) }
+    defer { closedir(stream) }
+    var names: [String] = []
+    while let entry = readdir(stream) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+  }
+}
+
+extension String {
+  fileprivate func lowercasedFirst() -> String {
+    guard let first else { return self }
+    return first.lowercased() + dropFirst()
+  }
+}

@@ -1,0 +1,46 @@
+/// Chooses the entries a send may show, from the tags the user asked for.
+public struct TagSelection: Sendable, Equatable {
+  /// Lowercased; empty means every entry.
+  public var tags: Set<String>
+
+  public init(_ tags: some Sequence<String>) {
+    self.tags = Set(tags.map { $0.lowercased() })
+  }
+
+  /// The eligible entries, or an error a user can act on.
+  public func eligibleEntries(in corpus: Corpus) throws(SelectionError) -> [Affirmation] {
+    let known = corpus.knownTags
+    let unknown = tags.subtracting(known).sorted()
+    if !unknown.isEmpty { throw .unknownTags(unknown, known: known) }
+    let eligible = corpus.eligible(forAnyOf: tags)
+    if eligible.isEmpty { throw .noEligibleEntry(tags: tags.sorted()) }
+    return eligible
+  }
+}
+
+/// Why no entry could be chosen.
+public enum SelectionError: UserFacingError, Equatable {
+  case unknownTags([String], known: [String])
+  case noEligibleEntry(tags: [String])
+
+  public var exitStatus: Int32 {
+    switch self {
+    case .unknownTags: ExitStatus.usage
+    case .noEligibleEntry: ExitStatus.dataError
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .unknownTags(let unknown, let known):
+      let names = unknown.map { "\"\($0)\"" }.joined(separator: ", ")
+      let noun = unknown.count == 1 ? "tag" : "tags"
+      let list = known.isEmpty ? "the corpus has no tags" : "known tags: " + known.joined(separator: ", ")
+      return "unknown \(noun) \(names); \(list)"
+    case .noEligibleEntry(let tags):
+      if tags.isEmpty { return "the corpus has no entries; add lines to it (see affirm check)" }
+      return "no entry carries the tags " + tags.joined(separator: ", ")
+        + "; add entries with them or choose other tags"
+    }
+  }
+}

@@ -1,0 +1,220 @@
+public import AffirmCore
+internal import CLibNotify
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Shows notifications through libnotify, after checking with short timeouts that a
+/// notification server is really there.
+///
+/// libnotify's own D-Bus calls wait GDBus's default 25 s each, so a stopped server would
+/// hang a cron send for close to a minute. Before handing over, this asks the bus whether
+/// the name has an owner and asks the server for its capabilities, each with a bound.
+/// Every GLib pointer lives in this file.
+public final class LibNotifyNotifier: Notifier {
+  public static let serverName = "org.freedesktop.Notifications"
+
+  private let bus: SessionBus
+  /// How long the server may take to answer GetCapabilities before it counts as hung.
+  private let answerTimeout: Double
+  private var connection: OpaquePointer?
+  public private(set) var capabilities: [String] = []
+
+  /// Uses `bus` for every call: the address is handed to GLib explicitly, so GLib never
+  /// autolaunches a bus of its own.
+  public init(bus: SessionBus, answerTimeout: Double = 1.5) {
+    self.bus = bus
+    self.answerTimeout = answerTimeout
+  }
+
+  deinit {
+    if let connection { g_object_unref(UnsafeMutableRawPointer(connection)) }
+  }
+
+  public func deliver(_ request: NotificationRequest) throws(DeliveryError) -> UInt32 {
+    try prepare()
+    let body = capabilities.contains("body-markup") ? escapeMarkup(request.body) : request.body
+    if notify_is_initted() == 0 {
+      guard notify_init(NotificationRequest.appName) != 0 else {
+        throw .rejected("libnotify could not start (notify_init failed)")
+      }
+    }
+    guard let notification = notify_notification_new(request.summary, body, nil) else {
+      throw .rejected("libnotify could not create a notification")
+    }
+    defer { g_object_unref(UnsafeMutableRawPointer(notification)) }
+    notify_notification_set_urgency(notification, request.urgency.notifyUrgency)
+    notify_notification_set_timeout(notification, request.expireTimeout)
+    notify_notification_set_category(notification, NotificationRequest.category)
+    notify_notification_set_hint(
+      notification, "desktop-entry", g_variant_new_string(NotificationRequest.desktopEntry))
+
+    var error: UnsafeMutablePointer<GError>?
+    guard notify_notification_show(notification, &error) != 0 else {
+      throw .rejected(consume(error))
+    }
+    var id: gint = 0
+    withUnsafeMutablePointer(to: &id) { pointer in
+      affirm_object_get_int(UnsafeMutableRawPointer(notification), "id", pointer)
+    }
+    return UInt32(truncatingIfNeeded: id)
+  }
+
+  /// Connects once, checks for a live server and reads its capabilities.
+  public func prepare() throws(DeliveryError) {
+    if connection != nil { return }
+    // libnotify and GDBus read the session address from the environment; setting it here,
+    // before any GLib bus call, is what rules out autolaunch.
+    setenv("DBUS_SESSION_BUS_ADDRESS", bus.address, 1)
+    connection = try connectWithTimeout(seconds: 1)
+
+    let owned = try busCall("NameHasOwner", argument: Self.serverName).flatMap(firstBoolean) ?? false
+    if !owned {
+      let activatable = try busCall("ListActivatableNames", argument: nil).map(firstStrings) ?? []
+      guard activatable.contains(Self.serverName) else { throw .noServer }
+    }
+    // Activation can take a moment; a running server answers at once.
+    let timeout = owned ? answerTimeout : answerTimeout * 2
+    capabilities = try callServer("GetCapabilities", timeout: timeout).map(firstStrings) ?? []
+  }
+
+  /// Name, vendor, version and spec version, for `affirm doctor`.
+  public func serverInformation() throws(DeliveryError) -> [String] {
+    try prepare()
+    guard let reply = try callServer("GetServerInformation", timeout: answerTimeout) else { return [] }
+    defer { g_variant_unref(reply) }
+    return (0..<g_variant_n_children(reply)).map { index in
+      let child = g_variant_get_child_value(reply, index)
+      defer { g_variant_unref(child) }
+      return String(cString: g_variant_get_string(child, nil))
+    }
+  }
+
+  // MARK: - D-Bus calls with bounded timeouts
+
+  /// g_bus_get_sync() waits 25 s for a bus that accepts the socket but does not answer
+  /// Hello; the asynchronous g_bus_get() on a main-context loop can be given up on.
+  /// It fills GLib's shared session connection, which libnotify then uses too.
+  private func connectWithTimeout(seconds: Double) throws(DeliveryError) -> OpaquePointer {
+    let pending = PendingConnection()
+    let cancellable = g_cancellable_new()
+    defer { g_object_unref(UnsafeMutableRawPointer(cancellable)) }
+    let context = Unmanaged.passRetained(pending)
+    g_bus_get(
+      G_BUS_TYPE_SESSION, cancellable,
+      { _, result, userData in
+        let pending = Unmanaged<PendingConnection>.fromOpaque(userData!).takeRetainedValue()
+        var error: UnsafeMutablePointer<GError>?
+        pending.connection = g_bus_get_finish(result, &error)
+        if pending.connection == nil { pending.failure = consume(error) }
+        pending.finished = true
+      }, context.toOpaque())
+    let deadline = monotonicSeconds() + seconds
+    while !pending.finished {
+      let remaining = deadline - monotonicSeconds()
+      if remaining <= 0 { break }
+      if g_main_context_iteration(nil, 0) == 0 { usleep(1000) }
+    }
+    guard pending.finished else {
+      // The process gives up on the bus; `pending` stays retained for a callback that may never run.
+      g_cancellable_cancel(cancellable)
+      throw .busUnreachable(
+        address: bus.address, reason: "the bus did not answer within \(seconds.formatted(maximumFractionDigits: 1)) s")
+    }
+    guard let connection = pending.connection else {
+      throw .busUnreachable(address: bus.address, reason: pending.failure ?? "unknown error")
+    }
+    return connection
+  }
+
+  private func busCall(_ method: String, argument: String?) throws(DeliveryError) -> OpaquePointer? {
+    var error: UnsafeMutablePointer<GError>?
+    let parameters = argument.flatMap { Self.tuple(ofString: $0) }
+    let reply = g_dbus_connection_call_sync(
+      connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+      method, parameters, nil, G_DBUS_CALL_FLAGS_NONE, 1000, nil, &error)
+    if reply == nil { throw .busUnreachable(address: bus.address, reason: consume(error)) }
+    return reply
+  }
+
+  private func callServer(_ method: String, timeout: Double) throws(DeliveryError) -> OpaquePointer? {
+    var error: UnsafeMutablePointer<GError>?
+    let reply = g_dbus_connection_call_sync(
+      connection, Self.serverName, "/org/freedesktop/Notifications", Self.serverName,
+      method, nil, nil, G_DBUS_CALL_FLAGS_NONE, gint(timeout * 1000), nil, &error)
+    guard reply == nil else { return reply }
+    let timedOut =
+      error.map { g_error_matches($0, g_io_error_quark(), gint(G_IO_ERROR_TIMED_OUT.rawValue)) != 0 } ?? false
+    if timedOut {
+      g_error_free(error)
+      throw .serverNotResponding(pid: serverProcessID(), seconds: timeout)
+    }
+    let reason = consume(error)
+    if reason.contains("ServiceUnknown") || reason.contains("NameHasNoOwner") { throw .noServer }
+    throw .rejected(reason)
+  }
+
+  /// The pid of the server's connection, to name it in an error; nil where the bus won't say.
+  private func serverProcessID() -> UInt32? {
+    guard let reply = try? busCall("GetConnectionUnixProcessID", argument: Self.serverName) else { return nil }
+    defer { g_variant_unref(reply) }
+    let child = g_variant_get_child_value(reply, 0)
+    defer { g_variant_unref(child) }
+    return g_variant_get_uint32(child)
+  }
+
+  private static func tuple(ofString value: String) -> OpaquePointer? {
+    var children: [OpaquePointer?] = [g_variant_new_string(value)]
+    return children.withUnsafeMutableBufferPointer { g_variant_new_tuple($0.baseAddress, 1) }
+  }
+
+  /// Reads a `(b)` reply and releases it.
+  private func firstBoolean(_ reply: OpaquePointer) -> Bool? {
+    defer { g_variant_unref(reply) }
+    let child = g_variant_get_child_value(reply, 0)
+    defer { g_variant_unref(child) }
+    return g_variant_get_boolean(child) != 0
+  }
+
+  /// Reads an `(as)` reply and releases it.
+  private func firstStrings(_ reply: OpaquePointer) -> [String] {
+    defer { g_variant_unref(reply) }
+    let child = g_variant_get_child_value(reply, 0)
+    defer { g_variant_unref(child) }
+    var count: gsize = 0
+    guard let strings = g_variant_get_strv(child, &count) else { return [] }
+    defer { g_free(strings) }
+    return (0..<Int(count)).compactMap { strings[$0].map { String(cString: $0) } }
+  }
+}
+
+/// The state one asynchronous connect shares with its C callback.
+private final class PendingConnection {
+  var finished = false
+  var connection: OpaquePointer?
+  var failure: String?
+}
+
+private func monotonicSeconds() -> Double {
+  var now = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &now)
+  return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
+/// Turns a GError into its message and frees it: the one place GErrors end.
+private func consume(_ error: UnsafeMutablePointer<GError>?) -> String {
+  guard let error else { return "unknown error" }
+  defer { g_error_free(error) }
+  return error.pointee.message.map { String(cString: $0) } ?? "unknown error"
+}
+
+extension Urgency {
+  fileprivate var notifyUrgency: NotifyUrgency {
+    switch self {
+    case .low: NOTIFY_URGENCY_LOW
+    case .normal: NOTIFY_URGENCY_NORMAL
+    case .critical: NOTIFY_URGENCY_CRITICAL
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import AffirmCore
+import ArgumentParser
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+@main
+struct AffirmCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "affirm",
+    abstract: "Short, kind lines for the hard moments of No Contact, shown as desktop notifications.",
+    version: "0.1.0",
+    subcommands: [Send.self, Check.self],
+    defaultSubcommand: nil
+  )
+}
+
+/// Options for commands that read the corpus.
+struct CorpusOptions: ParsableArguments {
+  @Option(
+    name: .customLong("corpus"),
+    help: ArgumentHelp(
+      "A corpus file or a directory of *.txt corpus files (repeatable); replaces the built-in corpus.",
+      valueName: "path")
+  )
+  var paths: [String] = []
+
+  /// The corpus the command works with: the given files, or the built-in one.
+  func load() throws(CorpusLoadError) -> Corpus {
+    paths.isEmpty ? Corpus.builtin() : try Corpus.load(paths: paths)
+  }
+}
+
+/// Runs `body`, turning a user-facing error into one line on stderr and its exit status.
+func reportingFailures<T>(_ body: () throws -> T) throws -> T {
+  do {
+    return try body()
+  } catch let error as any UserFacingError {
+    printError("affirm: \(error)")
+    throw ExitCode(error.exitStatus)
+  }
+}
+
+func printError(_ line: String) {
+  var standardError = StandardError()
+  print(line, to: &standardError)
+}
+
+struct StandardError: TextOutputStream {
+  mutating func write(_ string: String) {
+    var bytes = Array(string.utf8)
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes[offset...].withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+      if written <= 0 { return }
+      offset += written
+    }
+  }
+}

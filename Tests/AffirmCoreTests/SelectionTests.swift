@@ -1,0 +1,64 @@
+import Testing
+
+@testable import AffirmCore
+
+@Suite("choosing what to show")
+struct SelectionTests {
+  let corpus = Corpus(files: [
+    CorpusParser().parse(Array("[morning]\nA\n[urge, late-night]\nB\n[healing]\nC\n".utf8), file: "c.txt")
+  ])
+
+  @Test("an entry is eligible when it carries any requested tag")
+  func anyTag() throws {
+    #expect(try TagSelection(["urge"]).eligibleEntries(in: corpus).map(\.text) == ["B"])
+    #expect(try TagSelection(["morning", "healing"]).eligibleEntries(in: corpus).map(\.text) == ["A", "C"])
+    #expect(try TagSelection(["URGE"]).eligibleEntries(in: corpus).map(\.text) == ["B"])
+  }
+
+  @Test("no tags means every entry")
+  func noTags() throws {
+    #expect(try TagSelection([]).eligibleEntries(in: corpus).count == 3)
+  }
+
+  @Test("unknown tags list the known ones")
+  func unknownTag() {
+    #expect(throws: SelectionError.unknownTags(["evening"], known: ["healing", "late-night", "morning", "urge"])) {
+      try TagSelection(["evening", "urge"]).eligibleEntries(in: corpus)
+    }
+    #expect(
+      SelectionError.unknownTags(["evening"], known: ["a", "b"]).description
+        == "unknown tag \"evening\"; known tags: a, b")
+  }
+
+  @Test("an empty corpus has no eligible entry, exit 65")
+  func emptyCorpus() {
+    let empty = Corpus(files: [])
+    #expect(throws: SelectionError.noEligibleEntry(tags: [])) { try TagSelection([]).eligibleEntries(in: empty) }
+    #expect(SelectionError.noEligibleEntry(tags: []).exitStatus == 65)
+  }
+
+  @Test("the summary fits the most pressing moment among the tags")
+  func summaries() {
+    #expect(NotificationRequest.summary(forTags: ["morning", "urge"]) == "Breathe. Put the phone down.")
+    #expect(NotificationRequest.summary(forTags: ["late-night"]) == "It's late. Be gentle with yourself.")
+    #expect(NotificationRequest.summary(forTags: ["healing", "morning"]) == "Good morning")
+    #expect(NotificationRequest.summary(forTags: ["healing"]) == "It gets easier")
+    #expect(NotificationRequest.summary(forTags: []) == "Keep going")
+  }
+
+  @Test("markup escaping keeps text as written")
+  func markup() {
+    #expect(escapeMarkup("Tom & Jerry <3") == "Tom &amp; Jerry &lt;3")
+    #expect(escapeMarkup("<b>bold</b> & 'quoted'") == "&lt;b&gt;bold&lt;/b&gt; &amp; 'quoted'")
+    #expect(escapeMarkup("plain") == "plain")
+  }
+
+  @Test("SplitMix64 is reproducible from a seed")
+  func seeded() {
+    var a = SplitMix64(seed: 42)
+    var b = SplitMix64(seed: 42)
+    #expect((0..<5).map { _ in a.next() } == (0..<5).map { _ in b.next() })
+    var zero = SplitMix64(seed: 0)
+    #expect(zero.next() == 0xE220_A839_7B1D_CDAF)  // the reference implementation's first output
+  }
+}

@@ -1,0 +1,104 @@
+# Shared by the scripts: package installation and the private notification stack.
+# Sourced, not run.
+
+# Puts Swift on PATH where the toolchain lives in /opt/swift but PATH lacks it.
+ensure_swift() {
+  if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then
+    export PATH="/opt/swift/usr/bin:$PATH"
+  fi
+  command -v swift >/dev/null 2>&1 || { echo "swift is not installed; see https://www.swift.org/install/linux/" >&2; exit 1; }
+}
+
+# Installs the Debian packages named that are not installed yet (apt-get update first).
+ensure_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  ((${#missing[@]})) || return 0
+  echo "installing: ${missing[*]}" >&2
+  local sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The packages building and running affirm needs.
+BUILD_PACKAGES=(pkg-config libnotify-dev libglib2.0-dev libsqlite3-dev)
+# What a private notification stack needs.
+STACK_PACKAGES=(dbus dunst xvfb jq libnotify-bin)
+
+STACK_PIDS=()
+
+# Stops what start_stack started, by PID.
+stop_stack() {
+  local pid
+  for pid in "${STACK_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${STACK_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  STACK_PIDS=()
+}
+
+# Starts Xvfb on a free display, a private session bus with no service activation,
+# and dunst (no expiry, long history, body markup on) printing every notification to
+# $1/dunst.log. Exports DISPLAY, DBUS_SESSION_BUS_ADDRESS and AFFIRM_TEST_DUNST_LOG.
+start_stack() {
+  local dir=$1
+  mkdir -p "$dir"
+  cat >"$dir/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=$dir/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+CONF
+  cat >"$dir/dunstrc" <<CONF
+[global]
+    history_length = 10000
+    sticky_history = yes
+    idle_threshold = 0
+    markup = full
+[urgency_low]
+    timeout = 0
+[urgency_normal]
+    timeout = 0
+[urgency_critical]
+    timeout = 0
+CONF
+  : >"$dir/display"
+  Xvfb -displayfd 3 -nolisten tcp -screen 0 1024x768x24 3>"$dir/display" >"$dir/xvfb.log" 2>&1 &
+  STACK_PIDS+=($!)
+  local display=""
+  for _ in $(seq 200); do
+    display=$(tr -dc 0-9 <"$dir/display")
+    [[ -n $display ]] && break
+    sleep 0.05
+  done
+  [[ -n $display ]] || { echo "Xvfb did not start:" >&2; cat "$dir/xvfb.log" >&2; return 1; }
+  export DISPLAY=":$display"
+
+  dbus-daemon --config-file="$dir/bus.conf" --nofork --nopidfile >"$dir/dbus.log" 2>&1 &
+  STACK_PIDS+=($!)
+  for _ in $(seq 100); do [[ -S $dir/bus ]] && break; sleep 0.05; done
+  [[ -S $dir/bus ]] || { echo "dbus-daemon did not start:" >&2; cat "$dir/dbus.log" >&2; return 1; }
+  export DBUS_SESSION_BUS_ADDRESS="unix:path=$dir/bus"
+
+  dunst -config "$dir/dunstrc" -print >"$dir/dunst.log" 2>"$dir/dunst.err" &
+  STACK_PIDS+=($!)
+  for _ in $(seq 100); do
+    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null |
+      grep -q "boolean true" && break
+    sleep 0.05
+  done
+  export AFFIRM_TEST_DUNST_LOG="$dir/dunst.log"
+  export AFFIRM_TEST_DUNSTRC="$dir/dunstrc"
+  dunstctl is-paused >/dev/null || { echo "dunst did not start:" >&2; cat "$dir/dunst.err" >&2; return 1; }
+}
