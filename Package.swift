@@ -12,7 +12,8 @@ let package = Package(
     .executable(name: "affirm", targets: ["affirm"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
   ],
   targets: [
     // The C door: libnotify (and the GLib/GIO it brings) through pkg-config.
@@ -22,19 +23,33 @@ let package = Package(
       providers: [.apt(["libnotify-dev"])]
     ),
     // Pure Swift: corpus, selection, what a notification says. No C, no clocks.
-    .target(name: "AffirmCore", swiftSettings: strict),
+    .target(
+      name: "AffirmCore",
+      dependencies: [.product(name: "Logging", package: "swift-log")],
+      swiftSettings: strict
+    ),
     // The only code that touches libnotify/GLib pointers; bus discovery.
     .target(name: "AffirmNotify", dependencies: ["AffirmCore", "CLibNotify"], swiftSettings: strict),
+    // timerfd, signalfd and inotify headers, which the Glibc module lacks.
+    .systemLibrary(name: "CLinux"),
+    // Linux plumbing for the daemon: timerfd, signalfd, inotify, the instance lock.
+    .target(name: "AffirmSystem", dependencies: ["AffirmCore", "AffirmNotify", "CLinux"], swiftSettings: strict),
     .executableTarget(
       name: "affirm",
       dependencies: [
         "AffirmCore",
         "AffirmNotify",
+        "AffirmSystem",
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
     ),
-    .testTarget(name: "AffirmCoreTests", dependencies: ["AffirmCore"], swiftSettings: strict),
+    .testTarget(
+      name: "AffirmCoreTests",
+      dependencies: ["AffirmCore", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: strict
+    ),
     .testTarget(name: "AffirmNotifyTests", dependencies: ["AffirmNotify"], swiftSettings: strict),
     .testTarget(name: "AffirmEndToEndTests", dependencies: ["affirm"], swiftSettings: strict),
   ]

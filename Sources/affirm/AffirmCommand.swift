@@ -1,5 +1,6 @@
 import AffirmCore
 import ArgumentParser
+import FoundationEssentials
 
 #if canImport(Glibc)
   import Glibc
@@ -11,7 +12,7 @@ struct AffirmCommand: ParsableCommand {
     commandName: "affirm",
     abstract: "Short, kind lines for the hard moments of No Contact, shown as desktop notifications.",
     version: "0.1.0",
-    subcommands: [Send.self, Check.self],
+    subcommands: [Send.self, Run.self, Next.self, Check.self, ConfigCommand.self],
     defaultSubcommand: nil
   )
 }
@@ -29,6 +30,23 @@ struct CorpusOptions: ParsableArguments {
   /// The corpus the command works with: the given files, or the built-in one.
   func load() throws(CorpusLoadError) -> Corpus {
     paths.isEmpty ? Corpus.builtin() : try Corpus.load(paths: paths)
+  }
+}
+
+/// Options for commands that read the config file.
+struct ConfigOptions: ParsableArguments {
+  @Option(
+    name: .customLong("config"),
+    help: ArgumentHelp("The config file (default: $XDG_CONFIG_HOME/affirm/config.toml).", valueName: "path")
+  )
+  var path: String?
+
+  var environment: [String: String] { ProcessInfo.processInfo.environment }
+  var paths: AffirmPaths { AffirmPaths(environment: environment) }
+
+  /// The config in force: the given file, the XDG file, or the built-in default.
+  func load() throws(ConfigLoadError) -> LoadedConfig {
+    try LoadedConfig.load(explicitPath: path, paths: paths)
   }
 }
 

@@ -4,23 +4,43 @@ import ArgumentParser
 extension AffirmCommand {
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Check corpus files: empty tag lines, duplicates, entries too long, invalid UTF-8.",
-      discussion: "Prints one line per problem as file:line: message. Exit status 1 when any is found."
+      abstract: "Check the corpus and the config.",
+      discussion: """
+        Corpus: empty or unclosed tag lines, duplicates, entries over 160 characters, invalid UTF-8. \
+        Config: every value, and slot tags that no corpus entry carries. Prints one line per problem \
+        as file:line[:column]: message. Exit status 65 for a bad config, 1 for corpus problems.
+        """
     )
 
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var corpus: CorpusOptions
 
     func run() throws {
       let loaded = try reportingFailures { try corpus.load() }
       for diagnostic in loaded.diagnostics { print(diagnostic) }
-      let tags = loaded.knownTags.map { tag in "\(tag) \(loaded.entries.count { $0.tags.contains(tag) })" }
-      if loaded.diagnostics.isEmpty {
-        print("corpus ok: \(loaded.entries.count) entries; tags: \(tags.joined(separator: ", "))")
-      } else {
-        let count = loaded.diagnostics.count
-        printError("affirm: \(count) problem\(count == 1 ? "" : "s") in the corpus")
-        throw ExitCode(1)
+
+      var configProblems: [String] = []
+      var configSummary = ""
+      do {
+        let settings = try config.load()
+        configProblems = Picker(corpus: loaded).unknownSlotTags(in: settings.config).map(\.description)
+        configSummary = "; config \(settings.path ?? "built-in default"): \(settings.config.slots.count) slots"
+      } catch .invalid(let error) {
+        configProblems = [error.description]
+      } catch {
+        printError("affirm: \(error)")
+        throw ExitCode(error.exitStatus)
       }
+      for problem in configProblems { print(problem) }
+
+      if loaded.diagnostics.isEmpty && configProblems.isEmpty {
+        let tags = loaded.knownTags.map { tag in "\(tag) \(loaded.entries.count { $0.tags.contains(tag) })" }
+        print("ok: \(loaded.entries.count) entries (\(tags.joined(separator: ", ")))\(configSummary)")
+        return
+      }
+      let count = loaded.diagnostics.count + configProblems.count
+      printError("affirm: \(count) problem\(count == 1 ? "" : "s") found")
+      throw ExitCode(configProblems.isEmpty ? 1 : ExitStatus.dataError)
     }
   }
 }

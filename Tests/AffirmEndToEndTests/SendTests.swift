@@ -233,7 +233,8 @@ struct BadInputTests {
     let long = String(repeating: "x", count: 161)
     let corpus = try directory.write(
       "c.txt", bytes: Array("[]\n[morning]\nChoose yourself.\nchoose   YOURSELF.\n\(long)\n".utf8) + [0xFF, 0x41, 0x0A])
-    let result = try Affirm.run(["check", "--corpus", corpus])
+    let noSlots = try directory.write("config.toml", "# no slots\n")
+    let result = try Affirm.run(["check", "--corpus", corpus, "--config", noSlots])
     #expect(result.status == 1)
     #expect(
       result.stdout == """
@@ -243,15 +244,17 @@ struct BadInputTests {
         \(corpus):6:1: invalid UTF-8; save the file as UTF-8
 
         """)
-    #expect(result.stderr == "affirm: 4 problems in the corpus\n")
+    #expect(result.stderr == "affirm: 4 problems found\n")
   }
 
   @Test("the shipped corpus passes check")
   func shippedCorpusPasses() throws {
-    let result = try Affirm.run(["check"])
+    let home = try TemporaryDirectory()
+    let result = try Affirm.run(["check"], environment: ["HOME": home.path])
     #expect(result.status == 0, "\(result.stdout)")
-    #expect(result.stdout.hasPrefix("corpus ok: "))
-    let files = try Affirm.run(["check", "--corpus", Affirm.packageRoot + "/affirmations"])
+    #expect(result.stdout.hasPrefix("ok: "))
+    let files = try Affirm.run(
+      ["check", "--corpus", Affirm.packageRoot + "/affirmations"], environment: ["HOME": home.path])
     #expect(files.status == 0, "\(files.stdout)")
     #expect(files.stdout == result.stdout)
   }

@@ -71,3 +71,13 @@ extension String {
     return first.lowercased() + dropFirst()
   }
 }
+
+extension TextFiles {
+  /// Where a symbolic link points, or nil when `path` is not one.
+  static func symbolicLinkTarget(_ path: String) -> String? {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let count = readlink(path, &buffer, buffer.count - 1)
+    guard count > 0 else { return nil }
+    return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+}

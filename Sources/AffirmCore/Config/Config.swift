@@ -1,0 +1,130 @@
+/// The user's settings: the time zone and the slots of the schedule.
+public struct Config: Sendable, Equatable {
+  /// A zone name from the zone database; nil means the system's zone (`TZ` respected).
+  public var timezone: String?
+  public var slots: [Slot]
+  /// Where each slot's `tags` were written, so `affirm check` can point at a tag the corpus lacks.
+  public var tagLocations: [String: SourceLocation] = [:]
+
+  public init(timezone: String? = nil, slots: [Slot], tagLocations: [String: SourceLocation] = [:]) {
+    self.timezone = timezone
+    self.slots = slots
+    self.tagLocations = tagLocations
+  }
+
+  /// The schedule this config describes, in its zone (or the system's).
+  public func schedule(environment: [String: String]) -> Schedule {
+    let zone = timezone.flatMap { TimeZoneRules.named($0) } ?? TimeZoneRules.system(environment: environment)
+    return Schedule(slots: slots, zone: zone)
+  }
+
+  /// What applies when there is no config file: a morning line at 08:00, and every 30 minutes
+  /// from 23:00 until 02:00 a critical late-night nudge. Parsed from `defaultText`, so the
+  /// file `affirm config init` writes and the built-in default cannot drift apart.
+  public static let builtInDefault: Config = {
+    do {
+      return try ConfigParser.parse(Array(defaultText.utf8), file: "(built-in default)")
+    } catch {
+      preconditionFailure("the built-in default config is invalid: \(error)")
+    }
+  }()
+
+  /// The commented default config, as `affirm config init` writes it.
+  public static let defaultText = """
+    # affirm's config. Times are local wall-clock times (HH:MM or HH:MM:SS).
+    # Every [[slot]] has a unique name and exactly one of: at, every (with from/until), random (with from/until).
+
+    # timezone = "Europe/Berlin"    # default: the system's zone (TZ is respected)
+
+    # A line to start the day.
+    [[slot]]
+    name = "morning"
+    at = ["08:00"]                  # one or more times
+    # days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]   # default: every day
+    tags = ["morning"]              # entries carrying any of these tags; default: every entry
+    urgency = "normal"              # low, normal or critical
+    # grace = "2h"                  # a missed time is still shown this late (at and random slots)
+
+    # Extra nudges in the risky late-night hours, when the "hey" text arrives.
+    [[slot]]
+    name = "late-night"
+    from = "23:00"
+    until = "02:00"                 # may cross midnight; the end is exclusive
+    every = "30m"                   # like 90s, 30m, 1h, 1h30m
+    tags = ["late-night", "urge"]
+    urgency = "critical"
+
+    # Some lines at random times of the day:
+    # [[slot]]
+    # name = "daytime"
+    # from = "10:00"
+    # until = "20:00"
+    # random = 3                    # times a day inside the window
+    # min_gap = "45m"               # spacing between them
+    # tags = ["healing"]
+
+    """
+
+  /// The config as TOML, the way `affirm config show` prints it.
+  public var tomlText: String {
+    var lines: [String] = []
+    if let timezone { lines.append("timezone = \(quoted(timezone))") }
+    for slot in slots {
+      if !lines.isEmpty { lines.append("") }
+      lines.append("[[slot]]")
+      lines.append("name = \(quoted(slot.name))")
+      switch slot.timing {
+      case .at(let times):
+        lines.append("at = [\(times.map { quoted($0.description) }.joined(separator: ", "))]")
+      case .every(let from, let until, let interval):
+        lines += ["from = \(quoted(from.description))", "until = \(quoted(until.description))"]
+        lines.append("every = \(quoted(interval.description))")
+      case .random(let from, let until, let count, let gap):
+        lines += ["from = \(quoted(from.description))", "until = \(quoted(until.description))"]
+        lines.append("random = \(count)")
+        if gap.seconds > 0 { lines.append("min_gap = \(quoted(gap.description))") }
+      }
+      if !slot.days.isEmpty {
+        lines.append("days = [\(slot.days.sorted().map { quoted($0.shortName) }.joined(separator: ", "))]")
+      }
+      if !slot.tags.isEmpty { lines.append("tags = [\(slot.tags.map(quoted).joined(separator: ", "))]") }
+      lines.append("urgency = \(quoted(slot.urgency.rawValue))")
+      if case .every = slot.timing {} else { lines.append("grace = \(quoted(slot.grace.description))") }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+private func quoted(_ text: String) -> String {
+  var escaped = "\""
+  for scalar in text.unicodeScalars {
+    switch scalar {
+    case "\"": escaped += "\\\""
+    case "\\": escaped += "\\\\"
+    case "\n": escaped += "\\n"
+    case "\t": escaped += "\\t"
+    default:
+      if scalar.value < 0x20 || scalar.value == 0x7F {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      } else {
+        escaped.unicodeScalars.append(scalar)
+      }
+    }
+  }
+  return escaped + "\""
+}
+
+/// A config problem, with the place in the file and what is allowed instead.
+public struct ConfigError: UserFacingError, Equatable {
+  public var location: SourceLocation
+  public var message: String
+
+  public init(_ location: SourceLocation, _ message: String) {
+    self.location = location
+    self.message = message
+  }
+
+  public var exitStatus: Int32 { ExitStatus.dataError }
+  public var description: String { "\(location): \(message)" }
+}

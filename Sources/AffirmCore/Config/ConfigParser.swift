@@ -1,0 +1,242 @@
+/// Reads a config file into a `Config`, checking every value and naming file:line:column
+/// and what is allowed for each problem.
+public enum ConfigParser {
+  static let topLevelKeys = ["timezone", "slot"]
+  static let slotKeys = [
+    "name", "at", "from", "until", "every", "random", "min_gap", "days", "tags", "urgency", "grace",
+  ]
+
+  public static func parse(_ bytes: [UInt8], file: String) throws(ConfigError) -> Config {
+    let root: TOMLTable
+    do {
+      root = try TOMLParser.parse(bytes: bytes, file: file)
+    } catch {
+      throw ConfigError(error.location, error.message)
+    }
+    try rejectUnknownKeys(in: root, allowed: topLevelKeys, context: "at the top level")
+
+    var timezone: String?
+    if let entry = root["timezone"] {
+      let name = try string(entry)
+      guard TimeZoneRules.named(name) != nil else {
+        throw ConfigError(
+          entry.value.location,
+          "unknown time zone \"\(name)\" (use a name from /usr/share/zoneinfo, such as Europe/Berlin)")
+      }
+      timezone = name
+    }
+
+    var slots: [Slot] = []
+    var tagLocations: [String: SourceLocation] = [:]
+    var firstUse: [String: SourceLocation] = [:]
+    if let entry = root["slot"] {
+      guard case .array(let values) = entry.value.kind else {
+        throw ConfigError(entry.keyLocation, "slot must be written as [[slot]] tables, not as \(entry.value.typeName)")
+      }
+      for value in values {
+        guard case .table(let table) = value.kind else {
+          throw ConfigError(value.location, "each slot must be a table ([[slot]]), not \(value.typeName)")
+        }
+        let slot = try parseSlot(table)
+        if let first = firstUse[slot.name] {
+          throw ConfigError(
+            table["name"]!.value.location,
+            "slot name \"\(slot.name)\" is already used at line \(first.line); names must be unique")
+        }
+        firstUse[slot.name] = table["name"]!.value.location
+        if let tags = table["tags"] { tagLocations[slot.name] = tags.value.location }
+        slots.append(slot)
+      }
+    }
+    return Config(timezone: timezone, slots: slots, tagLocations: tagLocations)
+  }
+
+  static func parseSlot(_ table: TOMLTable) throws(ConfigError) -> Slot {
+    try rejectUnknownKeys(in: table, allowed: slotKeys, context: "in [[slot]]")
+    guard let nameEntry = table["name"] else {
+      throw ConfigError(table.location, "[[slot]] has no name; add name = \"...\" (names are unique)")
+    }
+    let name = try string(nameEntry)
+    guard !name.isEmpty else { throw ConfigError(nameEntry.value.location, "slot name must not be empty") }
+
+    let kinds = ["at", "every", "random"].filter { table[$0] != nil }
+    guard kinds.count == 1 else {
+      if kinds.isEmpty {
+        throw ConfigError(table.location, "slot \"\(name)\" needs one of at, every (with from and until) or random")
+      }
+      let second = table[kinds[1]]!
+      throw ConfigError(
+        second.keyLocation,
+        "slot \"\(name)\" has both \(kinds[0]) and \(kinds[1]); use exactly one of at, every or random")
+    }
+
+    let timing: Slot.Timing
+    switch kinds[0] {
+    case "at":
+      for key in ["from", "until", "min_gap"] {
+        if let entry = table[key] {
+          throw ConfigError(entry.keyLocation, "\(key) goes with every or random, not with at")
+        }
+      }
+      let entry = table["at"]!
+      let values: [TOMLValue]
+      if case .array(let array) = entry.value.kind { values = array } else { values = [entry.value] }
+      guard !values.isEmpty else {
+        throw ConfigError(entry.value.location, "at needs at least one time, like [\"08:00\"]")
+      }
+      var times: [WallTime] = []
+      for value in values { times.append(try wallTime(value, key: "at")) }
+      timing = .at(times)
+    case "every":
+      let (from, until) = try window(table, name: name, kind: "every")
+      if let entry = table["min_gap"] {
+        throw ConfigError(entry.keyLocation, "min_gap goes with random, not with every")
+      }
+      let entry = table["every"]!
+      let interval = try span(entry)
+      guard interval.seconds > 0 else {
+        throw ConfigError(entry.value.location, "every must be longer than 0s, like \"30m\"")
+      }
+      timing = .every(from: from, until: until, interval: interval)
+    default:
+      let (from, until) = try window(table, name: name, kind: "random")
+      let entry = table["random"]!
+      guard case .integer(let count) = entry.value.kind else {
+        throw ConfigError(
+          entry.value.location, "random must be a whole number of times a day, not \(entry.value.typeName)")
+      }
+      guard (1...1440).contains(count) else {
+        throw ConfigError(entry.value.location, "random must be from 1 to 1440 times a day, not \(count)")
+      }
+      var gap = Span(seconds: 0)
+      if let gapEntry = table["min_gap"] { gap = try span(gapEntry) }
+      let length = Schedule.windowLength(from: from, until: until)
+      guard RandomTimes.fit(count: Int(count), length: length, minimumGap: gap) else {
+        throw ConfigError(
+          entry.value.location,
+          "random = \(count) with min_gap = \"\(gap)\" does not fit between \(from) and \(until); "
+            + "lower random or min_gap, or widen the window")
+      }
+      timing = .random(from: from, until: until, count: Int(count), minimumGap: gap)
+    }
+
+    var days: Set<Weekday> = []
+    if let entry = table["days"] {
+      for value in try array(entry) {
+        let text = try string(value, key: "days")
+        guard let day = Weekday(shortName: text) else {
+          throw ConfigError(value.location, "unknown day \"\(text)\" (use mon, tue, wed, thu, fri, sat, sun)")
+        }
+        days.insert(day)
+      }
+      guard !days.isEmpty else {
+        throw ConfigError(entry.value.location, "days must name at least one day, or be left out")
+      }
+    }
+
+    var tags: [String] = []
+    if let entry = table["tags"] {
+      for value in try array(entry) {
+        let tag = try string(value, key: "tags").lowercased()
+        guard CorpusParser.isValidTag(tag) else {
+          throw ConfigError(value.location, "tag \"\(tag)\" is not a word; use letters, digits, - and _")
+        }
+        if !tags.contains(tag) { tags.append(tag) }
+      }
+    }
+
+    var urgency = Urgency.normal
+    if let entry = table["urgency"] {
+      let text = try string(entry)
+      guard let value = Urgency(rawValue: text) else {
+        throw ConfigError(entry.value.location, "unknown urgency \"\(text)\" (use low, normal or critical)")
+      }
+      urgency = value
+    }
+
+    var grace = Slot.defaultGrace
+    if let entry = table["grace"] {
+      if case .every = timing {
+        throw ConfigError(
+          entry.keyLocation, "grace goes with at or random; a missed every time is dropped once its window closes")
+      }
+      grace = try span(entry)
+    }
+    return Slot(name: name, timing: timing, days: days, tags: tags, urgency: urgency, grace: grace)
+  }
+
+  static func window(_ table: TOMLTable, name: String, kind: String) throws(ConfigError) -> (WallTime, WallTime) {
+    guard let fromEntry = table["from"], let untilEntry = table["until"] else {
+      let missing = table["from"] == nil ? "from" : "until"
+      throw ConfigError(table[kind]!.keyLocation, "slot \"\(name)\" uses \(kind) and needs \(missing) = \"HH:MM\" too")
+    }
+    let from = try wallTime(fromEntry.value, key: "from")
+    let until = try wallTime(untilEntry.value, key: "until")
+    return (from, until)
+  }
+
+  static func rejectUnknownKeys(in table: TOMLTable, allowed: [String], context: String) throws(ConfigError) {
+    for entry in table.entries where !allowed.contains(entry.key) {
+      var message = "unknown key \"\(entry.key)\" \(context) (allowed: \(allowed.joined(separator: ", ")))"
+      if let near = allowed.first(where: { $0.replacingUnderscores == entry.key.replacingUnderscores.lowercased() }) {
+        message += "; did you mean \(near)?"
+      }
+      throw ConfigError(entry.keyLocation, message)
+    }
+  }
+
+  static func string(_ entry: TOMLEntry) throws(ConfigError) -> String {
+    try string(entry.value, key: entry.key)
+  }
+
+  static func string(_ value: TOMLValue, key: String) throws(ConfigError) -> String {
+    guard case .string(let text) = value.kind else {
+      throw ConfigError(value.location, "\(key) must be a string, not \(article(value.typeName))")
+    }
+    return text
+  }
+
+  static func array(_ entry: TOMLEntry) throws(ConfigError) -> [TOMLValue] {
+    guard case .array(let values) = entry.value.kind else {
+      throw ConfigError(
+        entry.value.location, "\(entry.key) must be an array like [\"a\", \"b\"], not \(article(entry.value.typeName))")
+    }
+    return values
+  }
+
+  static func wallTime(_ value: TOMLValue, key: String) throws(ConfigError) -> WallTime {
+    if case .localTime(let time) = value.kind, time.nanosecond == 0 {
+      return WallTime(hour: time.hour, minute: time.minute, second: time.second)
+    }
+    let text = try string(value, key: key)
+    guard let time = WallTime(text) else {
+      throw ConfigError(value.location, "invalid time \"\(text)\" (use HH:MM or HH:MM:SS, from 00:00 to 23:59:59)")
+    }
+    return time
+  }
+
+  static func span(_ entry: TOMLEntry) throws(ConfigError) -> Span {
+    let text = try string(entry)
+    guard let span = Span(text) else {
+      throw ConfigError(
+        entry.value.location, "invalid duration \"\(text)\" for \(entry.key) (use forms like 90s, 30m, 1h30m, 3d)")
+    }
+    return span
+  }
+
+  static func article(_ typeName: String) -> String {
+    ["a", "e", "i", "o", "u"].contains(typeName.first.map(String.init) ?? "") ? "an \(typeName)" : "a \(typeName)"
+  }
+}
+
+extension String {
+  fileprivate var replacingUnderscores: String { String(map { $0 == "-" ? "_" : $0 }) }
+}
+
+extension Schedule {
+  /// The nominal length of a window from its wall-clock ends (24 hours when they are equal).
+  static func windowLength(from: WallTime, until: WallTime) -> Span {
+    let difference = until.secondsIntoDay - from.secondsIntoDay
+    return Span(seconds: Int64(difference > 0 ? difference : difference + 86_400))
+  }
+}

@@ -1,0 +1,116 @@
+/// Turns slots, a date and a time zone into fire times. DST rules live here and in
+/// `TimeZoneRules.resolve`, nowhere else.
+public struct Schedule: Sendable, Equatable {
+  public var slots: [Slot]
+  public var zone: TimeZoneRules
+
+  public init(slots: [Slot], zone: TimeZoneRules) {
+    self.slots = slots
+    self.zone = zone
+  }
+
+  /// The fire times of every slot on `date`, sorted. A window that crosses midnight belongs
+  /// wholly to the date it opens on.
+  public func fireTimes(on date: LocalDate) -> [FireTime] {
+    slots.flatMap { fireTimes(of: $0, on: date) }.sorted()
+  }
+
+  public func fireTimes(of slot: Slot, on date: LocalDate) -> [FireTime] {
+    guard slot.runs(on: date) else { return [] }
+    func fire(_ instant: Instant, windowEnd: Instant? = nil) -> FireTime {
+      FireTime(
+        instant: instant, slot: slot.name, date: date, urgency: slot.urgency, tags: slot.tags, windowEnd: windowEnd)
+    }
+    switch slot.timing {
+    case .at(let times):
+      // One instant per listed time per date; two times that resolve alike (in a gap) fire once.
+      return Set(times.map { zone.resolve(date, $0) }).sorted().map { fire($0) }
+    case .every(let from, let until, let interval):
+      let (start, end) = window(on: date, from: from, until: until)
+      guard interval.seconds > 0 else { return [] }
+      return stride(from: start.seconds, to: end.seconds, by: Int(interval.seconds)).map {
+        fire(Instant(seconds: $0), windowEnd: end)
+      }
+    case .random(let from, let until, let count, let minimumGap):
+      let (start, end) = window(on: date, from: from, until: until)
+      return RandomTimes.draw(
+        count: count, in: start..<end, minimumGap: minimumGap, seed: RandomTimes.seed(slot: slot.name, date: date)
+      ).map { fire($0) }
+    }
+  }
+
+  /// [from, until) on `date`; `until` falls on the next date when it is not after `from`.
+  public func window(on date: LocalDate, from: WallTime, until: WallTime) -> (start: Instant, end: Instant) {
+    let start = zone.resolve(date, from)
+    let end = zone.resolve(until > from ? date : date.adding(days: 1), until)
+    return (start, max(start, end))
+  }
+
+  /// The next `count` fire times strictly after `instant`, sorted; no instant twice for one slot.
+  public func upcoming(after instant: Instant, count: Int) -> [FireTime] {
+    guard count > 0, !slots.isEmpty else { return [] }
+    var result: [FireTime] = []
+    // A window that opened yesterday may still be open, so start a day early.
+    var date = zone.localTime(at: instant).date.adding(days: -1)
+    var emptyDays = 0
+    while result.count < count && emptyDays < 800 {
+      let times = fireTimes(on: date).filter { $0.instant > instant }
+      emptyDays = times.isEmpty ? emptyDays + 1 : 0
+      result += times
+      date = date.adding(days: 1)
+      // Later dates can still produce times earlier than this date's last (a long window);
+      // one more day settles the order before cutting.
+      if result.count >= count {
+        result += fireTimes(on: date).filter { $0.instant > instant }
+      }
+    }
+    var seen = Set<FireTime>()
+    return Array(result.sorted().filter { seen.insert($0).inserted }.prefix(count))
+  }
+
+  /// Fire times of every slot in (after, through], oldest first: what a daemon that was away missed.
+  public func fireTimes(after: Instant, through: Instant) -> [FireTime] {
+    guard through > after else { return [] }
+    var result: [FireTime] = []
+    var date = zone.localTime(at: after).date.adding(days: -1)
+    let last = zone.localTime(at: through).date
+    while date <= last {
+      result += fireTimes(on: date).filter { $0.instant > after && $0.instant <= through }
+      date = date.adding(days: 1)
+    }
+    return result.sorted()
+  }
+}
+
+/// Random fire times that `affirm next` and `affirm run` agree on: seeded by slot and date.
+public enum RandomTimes {
+  /// A stable seed from the slot's name and the local date (FNV-1a over both).
+  public static func seed(slot: String, date: LocalDate) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in "\(slot)|\(date)".utf8 {
+      hash ^= UInt64(byte)
+      hash &*= 0x0000_0100_0000_01b3
+    }
+    return hash
+  }
+
+  /// `count` instants in `window`, sorted, consecutive ones at least `minimumGap` apart.
+  ///
+  /// Draws `count` offsets uniformly in the window shortened by the gaps, sorts them, then
+  /// spreads them by one gap each: uniform over all arrangements that respect the gap.
+  public static func draw(count: Int, in window: Range<Instant>, minimumGap: Span, seed: UInt64) -> [Instant] {
+    let length = window.upperBound.seconds - window.lowerBound.seconds
+    let slack = length - Int64(max(0, count - 1)) * minimumGap.seconds
+    guard count > 0, slack > 0 else { return [] }
+    var generator = SplitMix64(seed: seed)
+    let offsets = (0..<count).map { _ in Int64.random(in: 0..<slack, using: &generator) }.sorted()
+    return offsets.enumerated().map { index, offset in
+      window.lowerBound.adding(seconds: offset + Int64(index) * minimumGap.seconds)
+    }
+  }
+
+  /// Whether `count` times `minimumGap` apart fit in a window of `length`.
+  public static func fit(count: Int, length: Span, minimumGap: Span) -> Bool {
+    count >= 1 && length.seconds - Int64(count - 1) * minimumGap.seconds > 0
+  }
+}

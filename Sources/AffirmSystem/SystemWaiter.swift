@@ -1,0 +1,119 @@
+public import AffirmCore
+internal import CLinux
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Waits for an absolute wall-clock instant without polling, and notices what should make
+/// the daemon recompute: a stepped clock, a resume, a new system time zone, SIGHUP, SIGTERM.
+///
+/// One poll(2) over three descriptors:
+/// - a CLOCK_REALTIME timerfd armed with TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, which
+///   fires at the instant itself (no drift from a long relative sleep) and is cancelled when
+///   the clock is set;
+/// - a signalfd for SIGTERM, SIGINT and SIGHUP (blocked for normal delivery);
+/// - an inotify watch on /etc for `localtime` being replaced.
+/// While waiting the process makes no wakeups at all.
+public final class SystemWaiter {
+  private let timer: Int32
+  private let signals: Int32
+  private let zoneWatch: Int32
+
+  public struct SetupError: Error, CustomStringConvertible {
+    public var description: String
+  }
+
+  /// Blocks SIGTERM, SIGINT and SIGHUP for the calling thread (call it before starting any
+  /// other thread) and opens the descriptors.
+  public init() throws(SetupError) {
+    var mask = sigset_t()
+    sigemptyset(&mask)
+    for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&mask, signal) }
+    pthread_sigmask(SIG_BLOCK, &mask, nil)
+    signals = signalfd(-1, &mask, Int32(SFD_CLOEXEC))
+    timer = timerfd_create(CLOCK_REALTIME, Int32(TFD_CLOEXEC))
+    zoneWatch = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+    guard signals >= 0, timer >= 0 else {
+      throw SetupError(description: "cannot set up the daemon's timer: \(String(cString: strerror(errno)))")
+    }
+    if zoneWatch >= 0 {
+      // Tools replace /etc/localtime by rename, so watch the directory, not the file.
+      _ = inotify_add_watch(zoneWatch, "/etc", UInt32(IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE))
+    }
+  }
+
+  deinit {
+    close(timer)
+    close(signals)
+    if zoneWatch >= 0 { close(zoneWatch) }
+  }
+
+  /// The current wall-clock time.
+  public static func now() -> Instant {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Instant(seconds: Int64(now.tv_sec))
+  }
+
+  public func wait(until deadline: Instant?) -> WakeReason {
+    // With nothing scheduled, still arm the timer far ahead so a clock step is noticed.
+    let target = deadline ?? SystemWaiter.now().adding(seconds: 366 * 86_400)
+    var spec = itimerspec()
+    spec.it_value.tv_sec = time_t(max(1, target.seconds))
+    guard timerfd_settime(timer, Int32(TFD_TIMER_ABSTIME) | Int32(TFD_TIMER_CANCEL_ON_SET), &spec, nil) == 0 else {
+      return .clockChanged
+    }
+    var descriptors = [
+      pollfd(fd: timer, events: Int16(POLLIN), revents: 0),
+      pollfd(fd: signals, events: Int16(POLLIN), revents: 0),
+      pollfd(fd: zoneWatch, events: Int16(POLLIN), revents: 0),
+    ]
+    while true {
+      let ready = poll(&descriptors, nfds_t(zoneWatch >= 0 ? 3 : 2), -1)
+      if ready < 0 {
+        if errno == EINTR { continue }
+        return .clockChanged
+      }
+      if descriptors[1].revents != 0, let reason = readSignal() { return reason }
+      if descriptors[2].revents != 0, zoneChanged() { return .zoneChanged }
+      if descriptors[0].revents != 0 {
+        var expirations: UInt64 = 0
+        let count = read(timer, &expirations, 8)
+        if count < 0 && errno == ECANCELED { return .clockChanged }
+        if count == 8 { return .deadline }
+      }
+      for index in descriptors.indices { descriptors[index].revents = 0 }
+    }
+  }
+
+  private func readSignal() -> WakeReason? {
+    var info = signalfd_siginfo()
+    guard read(signals, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size else {
+      return nil
+    }
+    return Int32(info.ssi_signo) == SIGHUP ? .reload : .terminate
+  }
+
+  /// Drains the inotify queue; whether any event was about `localtime`.
+  private func zoneChanged() -> Bool {
+    var changed = false
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { read(zoneWatch, $0.baseAddress, $0.count) }
+      guard count > 0 else { break }
+      var offset = 0
+      let headerSize = MemoryLayout<inotify_event>.size
+      while offset + headerSize <= count {
+        let nameLength = buffer.withUnsafeBytes { Int($0.load(fromByteOffset: offset + 12, as: UInt32.self)) }
+        if nameLength > 0 {
+          let start = offset + headerSize
+          let nameBytes = buffer[start..<min(start + nameLength, count)].prefix { $0 != 0 }
+          if String(decoding: nameBytes, as: UTF8.self) == "localtime" { changed = true }
+        }
+        offset += headerSize + nameLength
+      }
+    }
+    return changed
+  }
+}

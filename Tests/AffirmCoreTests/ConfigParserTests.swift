@@ -1,0 +1,188 @@
+import Testing
+
+@testable import AffirmCore
+
+func parseConfig(_ text: String) throws(ConfigError) -> Config {
+  try ConfigParser.parse(Array(text.utf8), file: "config.toml")
+}
+
+@Suite("reading the config")
+struct ConfigParserTests {
+  @Test("the schema from the README parses into slots")
+  func fullSchema() throws {
+    let config = try parseConfig(
+      """
+      timezone = "Europe/Berlin"
+
+      [[slot]]
+      name = "morning"
+      at = ["08:00", "12:30:15"]
+      days = ["mon", "fri"]
+      tags = ["morning"]
+      urgency = "normal"
+      grace = "2h"
+
+      [[slot]]
+      name = "late-night"
+      from = "23:00"
+      until = "02:00"
+      every = "30m"
+      tags = ["late-night", "urge"]
+      urgency = "critical"
+
+      [[slot]]
+      name = "daytime"
+      from = "10:00"
+      until = "20:00"
+      random = 3
+      min_gap = "45m"
+      """)
+    #expect(config.timezone == "Europe/Berlin")
+    #expect(
+      config.slots == [
+        Slot(
+          name: "morning", timing: .at([WallTime("08:00")!, WallTime("12:30:15")!]), days: [.monday, .friday],
+          tags: ["morning"], urgency: .normal, grace: Span(seconds: 7200)),
+        Slot(
+          name: "late-night",
+          timing: .every(from: WallTime("23:00")!, until: WallTime("02:00")!, interval: Span(seconds: 1800)),
+          tags: ["late-night", "urge"], urgency: .critical),
+        Slot(
+          name: "daytime",
+          timing: .random(
+            from: WallTime("10:00")!, until: WallTime("20:00")!, count: 3, minimumGap: Span(seconds: 2700))),
+      ])
+    #expect(config.tagLocations["late-night"] == SourceLocation(file: "config.toml", line: 16, column: 8))
+  }
+
+  @Test("a single at string is accepted, as is an empty file")
+  func lenient() throws {
+    #expect(
+      try parseConfig("[[slot]]\nname = \"a\"\nat = \"07:15\"\n").slots.first?.timing == .at([WallTime("07:15")!]))
+    #expect(try parseConfig("").slots.isEmpty)
+  }
+
+  @Test("the built-in default is the documented one, and config show round-trips")
+  func builtInDefault() throws {
+    let config = Config.builtInDefault
+    #expect(config.slots.map(\.name) == ["morning", "late-night"])
+    #expect(config.slots[0].timing == .at([WallTime("08:00")!]))
+    #expect(
+      config.slots[1].timing
+        == .every(from: WallTime("23:00")!, until: WallTime("02:00")!, interval: Span(seconds: 1800)))
+    #expect(config.slots[1].urgency == .critical)
+    #expect(config.slots[1].tags == ["late-night", "urge"])
+    let shown = try parseConfig(config.tomlText)
+    #expect(shown.slots == config.slots)
+  }
+
+  struct Bad: Sendable, CustomTestStringConvertible {
+    var toml: String
+    var location: String
+    var message: String
+    var testDescription: String { message }
+  }
+
+  static let bad: [Bad] = [
+    Bad(
+      toml: "colour = \"blue\"\n", location: "1:1",
+      message: "unknown key \"colour\" at the top level (allowed: timezone, slot)"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\"]\nurgncy = \"low\"\n", location: "4:1",
+      message:
+        "unknown key \"urgncy\" in [[slot]] (allowed: name, at, from, until, every, random, min_gap, days, tags, urgency, grace)"
+    ),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\"]\nmin-gap = \"1h\"\n", location: "4:1",
+      message:
+        "unknown key \"min-gap\" in [[slot]] (allowed: name, at, from, until, every, random, min_gap, days, tags, urgency, grace); did you mean min_gap?"
+    ),
+    Bad(
+      toml: "[[slot]]\nat = [\"08:00\"]\n", location: "1:1",
+      message: "[[slot]] has no name; add name = \"...\" (names are unique)"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\"]\n\n[[slot]]\nname = \"a\"\nat = [\"09:00\"]\n", location: "6:8",
+      message: "slot name \"a\" is already used at line 2; names must be unique"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\"]\nevery = \"1h\"\n", location: "4:1",
+      message: "slot \"a\" has both at and every; use exactly one of at, every or random"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\n", location: "1:1",
+      message: "slot \"a\" needs one of at, every (with from and until) or random"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nat = [\"24:00\"]\n", location: "3:7",
+      message: "invalid time \"24:00\" (use HH:MM or HH:MM:SS, from 00:00 to 23:59:59)"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\", \"7:5\"]\n", location: "3:16",
+      message: "invalid time \"7:5\" (use HH:MM or HH:MM:SS, from 00:00 to 23:59:59)"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nat = [\"25:61\"]\n", location: "3:7",
+      message: "invalid time \"25:61\" (use HH:MM or HH:MM:SS, from 00:00 to 23:59:59)"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\"]\ndays = [\"mon\", \"funday\"]\n", location: "4:16",
+      message: "unknown day \"funday\" (use mon, tue, wed, thu, fri, sat, sun)"),
+    Bad(
+      toml: "timezone = \"Mars/Olympus_Mons\"\n", location: "1:12",
+      message: "unknown time zone \"Mars/Olympus_Mons\" (use a name from /usr/share/zoneinfo, such as Europe/Berlin)"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nfrom = \"23:00\"\nuntil = \"02:00\"\nevery = \"0m\"\n", location: "5:9",
+      message: "every must be longer than 0s, like \"30m\""),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nfrom = \"10:00\"\nuntil = \"11:00\"\nrandom = 3\nmin_gap = \"45m\"\n",
+      location: "5:10",
+      message:
+        "random = 3 with min_gap = \"45m\" does not fit between 10:00 and 11:00; lower random or min_gap, or widen the window"
+    ),
+    Bad(
+      toml: "[[slot]]\nname = 7\nat = [\"08:00\"]\n", location: "2:8", message: "name must be a string, not an integer"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\"]\nurgency = \"loud\"\n", location: "4:11",
+      message: "unknown urgency \"loud\" (use low, normal or critical)"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nevery = \"30m\"\nfrom = \"23:00\"\n", location: "3:1",
+      message: "slot \"a\" uses every and needs until = \"HH:MM\" too"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\"]\nfrom = \"07:00\"\n", location: "4:1",
+      message: "from goes with every or random, not with at"),
+    Bad(toml: "slot = 3\n", location: "1:1", message: "slot must be written as [[slot]] tables, not as integer"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nat = []\n", location: "3:6",
+      message: "at needs at least one time, like [\"08:00\"]"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\"]\ngrace = \"soon\"\n", location: "4:9",
+      message: "invalid duration \"soon\" for grace (use forms like 90s, 30m, 1h30m, 3d)"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nfrom = \"10:00\"\nuntil = \"11:00\"\nrandom = 0\n", location: "5:10",
+      message: "random must be from 1 to 1440 times a day, not 0"),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\"]\ntags = \"morning\"\n", location: "4:8",
+      message: "tags must be an array like [\"a\", \"b\"], not a string"),
+    Bad(toml: "name = \n", location: "1:8", message: "expected a value"),
+  ]
+
+  @Test("each bad config names file:line:column and what is allowed", arguments: bad)
+  func badConfigs(_ bad: Bad) {
+    #expect {
+      try parseConfig(bad.toml)
+    } throws: { error in
+      guard let error = error as? ConfigError else { return false }
+      let location = "\(error.location.line):\(error.location.column ?? 0)"
+      #expect(location == bad.location)
+      #expect(
+        error.message == bad.message || bad.message == "expected a value" && error.message.hasPrefix("expected a value")
+      )
+      return true
+    }
+  }
+
+  @Test("XDG paths: variables when absolute, else under HOME")
+  func paths() {
+    let paths = AffirmPaths(environment: [
+      "HOME": "/home/a", "XDG_CONFIG_HOME": "/cfg/", "XDG_STATE_HOME": "rel", "XDG_RUNTIME_DIR": "/run/user/1",
+    ])
+    #expect(paths.configFile == "/cfg/affirm/config.toml")
+    #expect(paths.stateDirectory == "/home/a/.local/state/affirm")
+    #expect(paths.runtimeDirectory == "/run/user/1/affirm")
+    #expect(AffirmPaths(environment: ["HOME": "/h"]).configFile == "/h/.config/affirm/config.toml")
+  }
+}

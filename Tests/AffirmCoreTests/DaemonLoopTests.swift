@@ -1,0 +1,195 @@
+import Logging
+import Testing
+
+@testable import AffirmCore
+
+/// A host with an injected clock: waiting jumps straight to the deadline, and scripted
+/// events (suspends, clock steps, reloads) happen at given instants.
+struct SimulatedHost: DaemonHost {
+  enum Event {
+    /// The machine sleeps from `at` until `until`: the wait ends late.
+    case suspend(at: Instant, until: Instant)
+    /// The wall clock is set to `to` when it reaches `at`.
+    case step(at: Instant, to: Instant)
+    case reload(at: Instant, Result<Schedule, ConfigError>)
+  }
+
+  var clock: Instant
+  let end: Instant
+  var events: [Event]
+  var delivered: [FireTime] = []
+  var failing: Set<String> = []
+  var savedMarks: [String: Instant] = [:]
+  var reloadResult: Result<Schedule, ConfigError>?
+
+  init(start: Instant, end: Instant, events: [Event] = []) {
+    clock = start
+    self.end = end
+    self.events = events
+  }
+
+  mutating func now() -> Instant { clock }
+
+  mutating func wait(until deadline: Instant?) -> WakeReason {
+    let target = min(deadline ?? end, end)
+    if let index = events.firstIndex(where: { eventTime($0) <= target }) {
+      let event = events.remove(at: index)
+      switch event {
+      case .suspend(let at, let until):
+        clock = max(clock, at)
+        clock = until
+        return .deadline
+      case .step(let at, let to):
+        clock = to
+        _ = at
+        return .clockChanged
+      case .reload(let at, let result):
+        clock = max(clock, at)
+        reloadResult = result
+        return .reload
+      }
+    }
+    if target >= end { return .terminate }
+    clock = target
+    return .deadline
+  }
+
+  func eventTime(_ event: Event) -> Instant {
+    switch event {
+    case .suspend(let at, _), .step(let at, _), .reload(let at, _): at
+    }
+  }
+
+  mutating func deliver(_ fire: FireTime) -> Bool {
+    if failing.contains(fire.slot) { return false }
+    delivered.append(fire)
+    return true
+  }
+
+  mutating func reloadSchedule() throws -> Schedule { try reloadResult!.get() }
+
+  mutating func saveMarks(_ marks: [String: Instant]) throws { savedMarks = marks }
+}
+
+func runDaemon(_ schedule: Schedule, _ host: inout SimulatedHost, marks: [String: Instant] = [:]) -> DaemonLoop {
+  var loop = DaemonLoop(
+    schedule: schedule, marks: marks, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+  #expect(loop.run(host: &host) == 0)
+  return loop
+}
+
+@Suite("the daemon loop, with an injected clock")
+struct DaemonLoopTests {
+  let schedule = Config.builtInDefault.schedule(environment: ["TZ": "Europe/Berlin"])
+
+  @Test("a simulated week delivers every fire time once, on time")
+  func week() {
+    let start = instant("2027-03-22T12:00:00+01:00")
+    var host = SimulatedHost(start: start, end: instant("2027-03-29T12:00:00+02:00"))
+    _ = runDaemon(schedule, &host)
+    let expected = schedule.fireTimes(after: start, through: host.end)
+    // The DST night still has six: the lost hour (02:00-03:00) lies after the window's end.
+    #expect(host.delivered.count == 7 + 7 * 6)
+    #expect(host.delivered == expected)
+    #expect(host.savedMarks["morning"] == instant("2027-03-29T08:00:00+02:00"))
+  }
+
+  @Test("a simulated year runs in milliseconds and never delivers a time twice")
+  func year() {
+    var host = SimulatedHost(start: instant("2027-01-01T00:00:00+01:00"), end: instant("2028-01-01T00:00:00+01:00"))
+    _ = runDaemon(schedule, &host)
+    #expect(Set(host.delivered.map { "\($0.slot)@\($0.instant.seconds)" }).count == host.delivered.count)
+    #expect(host.delivered.count(where: { $0.slot == "morning" }) == 365)
+  }
+
+  @Test("a missed at time within grace is delivered once on wake; older ones are dropped")
+  func missedAtTime() {
+    let start = instant("2027-05-10T07:00:00+02:00")
+    // Asleep 07:30 → 09:30: 08:00 was missed by 1.5 h (grace 2 h): delivered at 09:30.
+    var host = SimulatedHost(
+      start: start, end: instant("2027-05-10T12:00:00+02:00"),
+      events: [.suspend(at: instant("2027-05-10T07:30:00+02:00"), until: instant("2027-05-10T09:30:00+02:00"))])
+    _ = runDaemon(schedule, &host)
+    #expect(host.delivered.map(\.slot) == ["morning"])
+    // Asleep until 10:30: missed by 2.5 h, dropped.
+    var late = SimulatedHost(
+      start: start, end: instant("2027-05-10T12:00:00+02:00"),
+      events: [.suspend(at: instant("2027-05-10T07:30:00+02:00"), until: instant("2027-05-10T10:30:00+02:00"))])
+    _ = runDaemon(schedule, &late)
+    #expect(late.delivered.isEmpty)
+  }
+
+  @Test("missed every times coalesce into one while the window is open, none once it has closed")
+  func missedEveryTimes() {
+    let start = instant("2027-05-10T22:00:00+02:00")
+    var open = SimulatedHost(
+      start: start, end: instant("2027-05-11T01:10:00+02:00"),
+      events: [.suspend(at: instant("2027-05-10T23:10:00+02:00"), until: instant("2027-05-11T00:40:00+02:00"))])
+    _ = runDaemon(schedule, &open)
+    #expect(
+      open.delivered.map { local($0, schedule) } == [
+        "2027-05-10T23:00:00+02:00", "2027-05-11T00:30:00+02:00", "2027-05-11T01:00:00+02:00",
+      ])
+
+    var closed = SimulatedHost(
+      start: start, end: instant("2027-05-11T04:00:00+02:00"),
+      events: [.suspend(at: instant("2027-05-10T23:10:00+02:00"), until: instant("2027-05-11T03:00:00+02:00"))])
+    _ = runDaemon(schedule, &closed)
+    #expect(closed.delivered.map { local($0, schedule) } == ["2027-05-10T23:00:00+02:00"])
+  }
+
+  @Test("a clock stepped back never repeats a delivered time; stepped forward, never bursts")
+  func clockSteps() {
+    var back = SimulatedHost(
+      start: instant("2027-05-10T07:00:00+02:00"), end: instant("2027-05-10T12:00:00+02:00"),
+      events: [.step(at: instant("2027-05-10T08:05:00+02:00"), to: instant("2027-05-10T07:00:00+02:00"))])
+    _ = runDaemon(schedule, &back)
+    #expect(back.delivered.map(\.slot) == ["morning"])
+
+    var forward = SimulatedHost(
+      start: instant("2027-05-10T07:00:00+02:00"), end: instant("2027-05-13T09:00:00+02:00"),
+      events: [.step(at: instant("2027-05-10T07:10:00+02:00"), to: instant("2027-05-13T08:30:00+02:00"))])
+    _ = runDaemon(schedule, &forward)
+    // Three days skipped: only the newest morning (within grace) is shown, once.
+    #expect(forward.delivered.map { local($0, schedule) } == ["2027-05-13T08:00:00+02:00"])
+  }
+
+  @Test("a restart resumes from the saved marks: nothing twice, nothing lost")
+  func restart() {
+    var first = SimulatedHost(start: instant("2027-05-10T07:00:00+02:00"), end: instant("2027-05-10T08:30:00+02:00"))
+    _ = runDaemon(schedule, &first)
+    #expect(first.delivered.count == 1)
+    // Down from 08:30 until 23:45: restarted with the saved marks; 23:30 is the newest missed.
+    var second = SimulatedHost(start: instant("2027-05-10T23:45:00+02:00"), end: instant("2027-05-11T00:10:00+02:00"))
+    _ = runDaemon(schedule, &second, marks: first.savedMarks)
+    #expect(second.delivered.map { local($0, schedule) } == ["2027-05-10T23:30:00+02:00", "2027-05-11T00:00:00+02:00"])
+  }
+
+  @Test("a failed delivery is not retried until the next fire time")
+  func failedDelivery() {
+    var host = SimulatedHost(start: instant("2027-05-10T22:50:00+02:00"), end: instant("2027-05-11T00:10:00+02:00"))
+    host.failing = ["late-night"]
+    _ = runDaemon(schedule, &host)
+    #expect(host.delivered.isEmpty)
+    #expect(host.savedMarks["late-night"] == instant("2027-05-11T00:00:00+02:00"))
+  }
+
+  @Test("SIGHUP reloads a good config and keeps the old one when the new one is bad")
+  func reload() {
+    let noon = Slot(name: "noon", timing: .at([WallTime("12:00")!]))
+    let good = Schedule(slots: [noon], zone: schedule.zone)
+    var host = SimulatedHost(
+      start: instant("2027-05-10T07:00:00+02:00"), end: instant("2027-05-11T13:00:00+02:00"),
+      events: [
+        .reload(
+          at: instant("2027-05-10T09:00:00+02:00"), .failure(ConfigError(SourceLocation(file: "c", line: 1), "bad"))),
+        .reload(at: instant("2027-05-10T23:15:00+02:00"), .success(good)),
+      ])
+    let loop = runDaemon(schedule, &host)
+    #expect(loop.schedule == good)
+    #expect(
+      host.delivered.map { "\($0.slot) \(local($0, schedule))" } == [
+        "morning 2027-05-10T08:00:00+02:00", "late-night 2027-05-10T23:00:00+02:00", "noon 2027-05-11T12:00:00+02:00",
+      ])
+  }
+}
