@@ -14,6 +14,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
   ],
   targets: [
     // The C door: libnotify (and the GLib/GIO it brings) through pkg-config.
@@ -25,7 +26,10 @@ let package = Package(
     // Pure Swift: corpus, selection, what a notification says. No C, no clocks.
     .target(
       name: "AffirmCore",
-      dependencies: [.product(name: "Logging", package: "swift-log")],
+      dependencies: [
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       swiftSettings: strict
     ),
     // The only code that touches libnotify/GLib pointers; bus discovery.

@@ -61,13 +61,17 @@ public final class LibNotifyNotifier: Notifier {
     return UInt32(truncatingIfNeeded: id)
   }
 
-  /// Connects once, checks for a live server and reads its capabilities.
+  /// Connects once, then on every call checks for a live server and reads its capabilities
+  /// (a server that restarted may offer different ones).
   public func prepare() throws(DeliveryError) {
-    if connection != nil { return }
-    // libnotify and GDBus read the session address from the environment; setting it here,
-    // before any GLib bus call, is what rules out autolaunch.
-    setenv("DBUS_SESSION_BUS_ADDRESS", bus.address, 1)
-    connection = try connectWithTimeout(seconds: 1)
+    if connection == nil {
+      // libnotify and GDBus read the session address from the environment; setting it here,
+      // before any GLib bus call, is what rules out autolaunch.
+      setenv("DBUS_SESSION_BUS_ADDRESS", bus.address, 1)
+      connection = try connectWithTimeout(seconds: 1)
+      // GLib's shared session connection would otherwise end the process when the bus goes.
+      g_dbus_connection_set_exit_on_close(connection, 0)
+    }
 
     let owned = try busCall("NameHasOwner", argument: Self.serverName).flatMap(firstBoolean) ?? false
     if !owned {
@@ -138,7 +142,9 @@ public final class LibNotifyNotifier: Notifier {
     return reply
   }
 
-  private func callServer(_ method: String, timeout: Double) throws(DeliveryError) -> OpaquePointer? {
+  private func callServer(_ method: String, timeout: Double, patience: Double = 6) throws(DeliveryError)
+    -> OpaquePointer?
+  {
     var error: UnsafeMutablePointer<GError>?
     let reply = g_dbus_connection_call_sync(
       connection, Self.serverName, "/org/freedesktop/Notifications", Self.serverName,
@@ -148,7 +154,13 @@ public final class LibNotifyNotifier: Notifier {
       error.map { g_error_matches($0, g_io_error_quark(), gint(G_IO_ERROR_TIMED_OUT.rawValue)) != 0 } ?? false
     if timedOut {
       g_error_free(error)
-      throw .serverNotResponding(pid: serverProcessID(), seconds: timeout)
+      let pid = serverProcessID()
+      // A stopped server (SIGSTOP, a debugger) will not answer: say so now. A running one
+      // may only be busy (fifty notifications at once): give it longer before giving up.
+      if patience > 0, let pid, !Self.isStopped(pid: pid) {
+        return try callServer(method, timeout: patience, patience: 0)
+      }
+      throw .serverNotResponding(pid: pid, seconds: timeout)
     }
     let reason = consume(error)
     if reason.contains("ServiceUnknown") || reason.contains("NameHasNoOwner") { throw .noServer }
@@ -162,6 +174,24 @@ public final class LibNotifyNotifier: Notifier {
     let child = g_variant_get_child_value(reply, 0)
     defer { g_variant_unref(child) }
     return g_variant_get_uint32(child)
+  }
+
+  /// Whether the process is stopped or traced (state T or t in /proc/PID/stat).
+  static func isStopped(pid: UInt32) -> Bool {
+    guard let stat = try? String(decoding: readProcessFile("/proc/\(pid)/stat"), as: UTF8.self),
+      let close = stat.lastIndex(of: ")")
+    else { return false }
+    let state = stat[stat.index(after: close)...].first { $0 != " " }
+    return state == "T" || state == "t"
+  }
+
+  private static func readProcessFile(_ path: String) throws -> [UInt8] {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw DeliveryError.noServer }
+    defer { close(descriptor) }
+    var buffer = [UInt8](repeating: 0, count: 1024)
+    let count = read(descriptor, &buffer, buffer.count)
+    return count > 0 ? Array(buffer[..<count]) : []
   }
 
   private static func tuple(ofString value: String) -> OpaquePointer? {

@@ -2,27 +2,24 @@ public import AffirmCore
 public import AffirmNotify
 public import Logging
 
-/// The daemon's real surroundings: the wall clock, the system waiter, libnotify, the config
-/// file and the marks file.
+/// The daemon's real surroundings: the wall clock, the system waiter, the dispatcher (state
+/// database and libnotify) and the config file.
 public struct LiveDaemonHost: DaemonHost {
   let waiter: SystemWaiter
-  let notifier: () throws(DeliveryError) -> LibNotifyNotifier
-  var cachedNotifier: LibNotifyNotifier?
-  let picker: Picker
-  let reload: () throws -> Schedule
-  let marksFile: FireMarksFile
+  var dispatcher: Dispatcher
+  let notifier: SessionNotifier
+  let reload: () throws -> (Config, Schedule)
   let logger: Logger
   var generator = SystemRandomNumberGenerator()
 
   public init(
-    waiter: SystemWaiter, picker: Picker, marksFile: FireMarksFile, logger: Logger,
-    notifier: @escaping () throws(DeliveryError) -> LibNotifyNotifier, reload: @escaping () throws -> Schedule
+    waiter: SystemWaiter, dispatcher: Dispatcher, notifier: SessionNotifier, logger: Logger,
+    reload: @escaping () throws -> (Config, Schedule)
   ) {
     self.waiter = waiter
-    self.picker = picker
-    self.marksFile = marksFile
-    self.logger = logger
+    self.dispatcher = dispatcher
     self.notifier = notifier
+    self.logger = logger
     self.reload = reload
   }
 
@@ -32,24 +29,29 @@ public struct LiveDaemonHost: DaemonHost {
 
   public mutating func deliver(_ fire: FireTime) -> Bool {
     do {
-      let request = try picker.request(tags: fire.tags, urgency: fire.urgency, using: &generator)
-      let notifier = try cachedNotifier ?? notifier()
-      cachedNotifier = notifier
-      _ = try notifier.deliver(request)
+      let outcome = try dispatcher.deliver(
+        tags: fire.tags, urgency: fire.urgency, source: .slot(fire.slot), now: now(), notifier: notifier,
+        using: &generator)
+      if let error = outcome.stateError { logger.error("\(error)") }
+      if let error = outcome.deliveryError {
+        logger.warning("not delivered: \(error)", metadata: ["slot": "\(fire.slot)"])
+        return false
+      }
       return true
-    } catch let error as DeliveryError {
-      // The bus may have gone: the next fire time starts afresh.
-      cachedNotifier = nil
-      logger.warning("not delivered: \(error)", metadata: ["slot": "\(fire.slot)"])
     } catch {
       logger.warning("not delivered: \(error)", metadata: ["slot": "\(fire.slot)"])
+      return false
     }
-    return false
   }
 
-  public mutating func reloadSchedule() throws -> Schedule { try reload() }
+  public mutating func reloadSchedule() throws -> Schedule {
+    let (config, schedule) = try reload()
+    dispatcher.config = config
+    dispatcher.zone = schedule.zone
+    return schedule
+  }
 
   public mutating func saveMarks(_ marks: [String: Instant]) throws {
-    try marksFile.save(marks)
+    try dispatcher.store?.saveMarks(marks)
   }
 }

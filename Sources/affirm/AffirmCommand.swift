@@ -12,7 +12,9 @@ struct AffirmCommand: ParsableCommand {
     commandName: "affirm",
     abstract: "Short, kind lines for the hard moments of No Contact, shown as desktop notifications.",
     version: "0.1.0",
-    subcommands: [Send.self, Run.self, Next.self, Check.self, ConfigCommand.self],
+    subcommands: [
+      Send.self, Sos.self, Run.self, Next.self, History.self, Stats.self, Reset.self, Check.self, ConfigCommand.self,
+    ],
     defaultSubcommand: nil
   )
 }

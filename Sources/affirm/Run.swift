@@ -17,7 +17,7 @@ extension AffirmCommand {
     )
 
     @OptionGroup var config: ConfigOptions
-    @OptionGroup var corpus: CorpusOptions
+    @OptionGroup var corpusOptions: CorpusOptions
 
     func run() throws {
       let waiter = try reportingFailures { () throws -> SystemWaiter in
@@ -27,18 +27,17 @@ extension AffirmCommand {
           throw DaemonStartError.setup(error.description)
         }
       }
-      LoggingSystem.bootstrap {
-        StandardErrorLogHandler(label: "affirm[\(ProcessInfo.processInfo.processIdentifier)]: \($0)")
-      }
-      let logger = Logger(label: "run")
+      let logger = bootstrapLogging(command: "run")
       let environment = config.environment
       let paths = config.paths
 
-      let (loaded, picker) = try reportingFailures { () throws -> (LoadedConfig, Picker) in
+      let (loaded, corpus) = try reportingFailures { () throws -> (LoadedConfig, Corpus) in
         let loaded = try config.load()
-        let picker = Picker(corpus: try corpus.load())
-        if let problem = picker.unknownSlotTags(in: loaded.config).first { throw ConfigLoadError.invalid(problem) }
-        return (loaded, picker)
+        let corpus = try corpusOptions.load()
+        if let problem = Picker(corpus: corpus).unknownSlotTags(in: loaded.config).first {
+          throw ConfigLoadError.invalid(problem)
+        }
+        return (loaded, corpus)
       }
       let lock = try reportingFailures { () throws -> InstanceLock in
         let lockPath = (paths.runtimeDirectory ?? paths.stateDirectory) + "/daemon.lock"
@@ -50,28 +49,41 @@ extension AffirmCommand {
           throw DaemonStartError.setup("cannot lock \(path): \(reason)")
         }
       }
-      let marks = FireMarksFile(path: paths.stateDirectory + "/daemon-marks")
+      let schedule = loaded.config.schedule(environment: environment)
+      var store: StateStore?
+      do {
+        store = try StateStore.open(path: StateStore.defaultPath(paths: paths), now: SystemWaiter.now(), logger: logger)
+      } catch {
+        logger.error("\(error); running without it: deliveries are not recorded and missed times are not remembered")
+      }
+      let marks = (try? store?.marks()) ?? [:]
       let explicitPath = config.path
       var host = LiveDaemonHost(
-        waiter: waiter, picker: picker, marksFile: marks, logger: logger,
-        notifier: {
-          () throws(DeliveryError) -> LibNotifyNotifier in
-          LibNotifyNotifier(
-            bus: try BusDiscovery.locate(environment: environment, userID: BusDiscovery.currentUserID))
-        },
+        waiter: waiter,
+        dispatcher: Dispatcher(
+          corpus: corpus, config: loaded.config, zone: schedule.zone, store: store, logger: logger),
+        notifier: SessionNotifier(environment: environment), logger: logger,
         reload: {
           let reloaded = try LoadedConfig.load(explicitPath: explicitPath, paths: paths)
-          if let problem = picker.unknownSlotTags(in: reloaded.config).first { throw ConfigLoadError.invalid(problem) }
-          return reloaded.config.schedule(environment: environment)
+          if let problem = Picker(corpus: corpus).unknownSlotTags(in: reloaded.config).first {
+            throw ConfigLoadError.invalid(problem)
+          }
+          return (reloaded.config, reloaded.config.schedule(environment: environment))
         })
       logger.info("config: \(loaded.path ?? "built-in default")")
-      var loop = DaemonLoop(
-        schedule: loaded.config.schedule(environment: environment), marks: marks.load(), logger: logger)
+      var loop = DaemonLoop(schedule: schedule, marks: marks, logger: logger)
       let status = loop.run(host: &host)
       withExtendedLifetime(lock) {}
       throw ExitCode(status)
     }
   }
+}
+
+/// Sends log lines to stderr, labelled with the pid, once per process.
+func bootstrapLogging(command: String) -> Logger {
+  let pid = ProcessInfo.processInfo.processIdentifier
+  LoggingSystem.bootstrap { StandardErrorLogHandler(label: "affirm[\(pid)]: \($0)") }
+  return Logger(label: command)
 }
 
 /// Why the daemon could not start.

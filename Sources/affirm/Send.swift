@@ -8,9 +8,11 @@ extension AffirmCommand {
     static let configuration = CommandConfiguration(
       abstract: "Show one affirmation now (for cron, a hotkey or a script).",
       discussion: """
-        Picks an entry carrying any of the given tags (every entry when no tag is given) and \
-        shows it through the desktop's notification server. Exit status: 64 unknown tag, \
-        65 no eligible entry, 66 unreadable corpus, 69 no bus or notification server.
+        Picks an entry carrying any of the given tags (every entry when no tag is given) from the \
+        shuffle bag, so no line repeats until the others have been shown, shows it through the \
+        desktop's notification server and records it. Exit status: 64 unknown tag, 65 no eligible \
+        entry or a bad config, 66 unreadable corpus, 69 no bus or notification server, 75 shown \
+        but not recorded.
         """
     )
 
@@ -29,8 +31,9 @@ extension AffirmCommand {
     var timeout: Int?
 
     @OptionGroup var corpus: CorpusOptions
+    @OptionGroup var config: ConfigOptions
 
-    @Flag(help: "Print what would be shown; deliver nothing.")
+    @Flag(help: "Print what would be shown; deliver and record nothing.")
     var dryRun = false
 
     @Flag(help: "With --dry-run, print one JSON object.")
@@ -46,27 +49,43 @@ extension AffirmCommand {
     }
 
     func run() throws {
-      let request = try reportingFailures {
-        let eligible = try TagSelection(tags).eligibleEntries(in: corpus.load())
-        var generator = SplitMix64(seed: seed ?? UInt64.random(in: .min ... .max))
-        let entry = eligible.randomElement(using: &generator)!
-        return NotificationRequest(
-          entry: entry, urgency: urgency, expireTimeout: timeout.map { Int32($0 * 1000) } ?? -1)
-      }
+      var generator = SplitMix64(seed: seed ?? UInt64.random(in: .min ... .max))
+      let expireTimeout = timeout.map { Int32($0 * 1000) } ?? -1
+      let context = try reportingFailures { try CommandContext(config: config, corpus: corpus, readOnly: dryRun) }
       if dryRun {
+        let request = try reportingFailures {
+          try context.dispatcher.preview(
+            tags: tags, urgency: urgency, expireTimeout: expireTimeout, now: context.now, using: &generator)
+        }
         print(json ? DryRunReport(request).jsonLine() : DryRunReport(request).text)
         return
       }
       try reportingFailures {
-        let bus = try BusDiscovery.locate(
-          environment: ProcessInfo.processInfo.environment, userID: BusDiscovery.currentUserID)
-        _ = try LibNotifyNotifier(bus: bus).deliver(request)
+        let outcome = try context.dispatcher.deliver(
+          tags: tags, urgency: urgency, expireTimeout: expireTimeout, source: .send, now: context.now,
+          notifier: SessionNotifier(environment: config.environment), using: &generator)
+        try outcome.check(openError: context.stateError)
       }
     }
   }
 }
 
 extension Urgency: ExpressibleByArgument {}
+
+extension Dispatcher.Outcome {
+  /// Throws what went wrong: not shown (69) before not recorded (75).
+  func check(openError: StateError?) throws {
+    if let deliveryError { throw deliveryError }
+    if let error = stateError ?? openError { throw ShownButNotRecorded(underlying: error) }
+  }
+}
+
+/// The notification was shown, but the state database could not record it.
+struct ShownButNotRecorded: UserFacingError {
+  var underlying: StateError
+  var exitStatus: Int32 { ExitStatus.temporaryFailure }
+  var description: String { "shown, but not recorded: \(underlying)" }
+}
 
 /// What `--dry-run` prints.
 struct DryRunReport: Encodable {

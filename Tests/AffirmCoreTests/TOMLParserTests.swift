@@ -165,7 +165,8 @@ struct TOMLParserTests {
       ("\"\"\"\nThe quick \\\n\n\n  brown \\\n   fox.\"\"\"", "The quick brown fox."),
       ("\"\"\"\\\n    The quick \\  \n    jumps.\\\n    \"\"\"", "The quick jumps."),
       (
-        #""""Here are two quotation marks: "". Simple enough.""""#, #"Here are two quotation marks: "". Simple enough."#
+        #""""Here are two quotation marks: "". Simple enough.""""#,
+        #"Here are two quotation marks: "". Simple enough."#
       ),
       (
         #"""""This," she said, "is just a pointless statement.""""""#,
@@ -435,6 +436,16 @@ struct TOMLParserTests {
       ErrorCase(
         "[a.b.c]\nz = 9\n[a]\nb.c.t = 1", 4, 3,
         "table [a.b.c] is already defined at line 1 and cannot be extended with dotted keys"),
+      ErrorCase(
+        "[a.b.c.d]\nz = 9\n[a]\nb.c.d.k.t = 1", 4, 5,
+        "table [a.b.c.d] is already defined at line 1 and cannot be extended with dotted keys"),
+      ErrorCase("[a.b.c]\n[a]\nb.y = 2\n[a.b]", 4, 1, "table [a.b] is already defined at line 3"),
+      ErrorCase(
+        "[fruit]\napple.taste.sweet = true\n[fruit.apple.taste]", 3, 1,
+        "table [fruit.apple.taste] is already defined at line 2"),
+      ErrorCase("a = [{ b = 1 }]\n[a.c]", 2, 2, #"key "a" is already defined at line 1 as an array"#),
+      ErrorCase(
+        "t = { f = { a.b = 1 }, f.a.c = 2 }", 1, 24, #"key "f" is already defined at line 1 as an inline table"#),
       // Syntax.
       ErrorCase("a 1", 1, 3, #"expected "=" after the key"#),
       ErrorCase("a\n= 1", 1, 2, #"expected "=" after the key"#),
@@ -507,6 +518,7 @@ struct TOMLParserTests {
       ErrorCase("d = 2100-02-29", 1, 13, "day 29 is out of range for 2100-02 (01-28)"),
       ErrorCase("d = 2026-04-31", 1, 13, "day 31 is out of range for 2026-04 (01-30)"),
       ErrorCase("d = 2026-1-01", 1, 5, "invalid date; expected YYYY-MM-DD"),
+      ErrorCase("d = 0000-12-31", 1, 5, "year 0000 is out of range (0001-9999)"),
       ErrorCase("t = 24:00:00", 1, 5, "hour 24 is out of range (00-23)"),
       ErrorCase("t = 12:60:00", 1, 8, "minute 60 is out of range (00-59)"),
       ErrorCase("t = 12:00:61", 1, 11, "second 61 is out of range (00-60)"),

@@ -18,20 +18,22 @@ struct DaemonHome {
     for sub in ["state", "runtime"] {
       try FileManager.default.createDirectory(atPath: directory.path + "/" + sub, withIntermediateDirectories: true)
     }
+    try "# a test's own config: no slots\ntimezone = \"UTC\"\n".write(toFile: config, atomically: true, encoding: .utf8)
   }
 
-  func environment() throws -> [String: String] {
+  /// The environment of a process of this home, on the shared bus unless another is given.
+  func environment(bus: String? = nil) throws -> [String: String] {
     [
       "HOME": directory.path, "XDG_STATE_HOME": directory.path + "/state",
       "XDG_RUNTIME_DIR": directory.path + "/runtime",
-      "DBUS_SESSION_BUS_ADDRESS": try Stack.busAddress(), "PATH": "/usr/bin:/bin", "TZ": "UTC",
+      "DBUS_SESSION_BUS_ADDRESS": try bus ?? Stack.busAddress(), "PATH": "/usr/bin:/bin", "TZ": "UTC",
     ]
   }
 
   /// Starts `affirm run` with its stderr in `log`.
-  func start(_ arguments: [String] = []) throws -> ChildProcess {
+  func start(_ arguments: [String] = [], bus: String? = nil) throws -> ChildProcess {
     try ChildProcess(
-      Affirm.binary, ["run", "--config", config] + arguments, environment: try environment(),
+      Affirm.binary, ["run", "--config", config] + arguments, environment: try environment(bus: bus),
       stderr: directory.path + "/log")
   }
 

@@ -52,6 +52,10 @@ start_stack() {
   <type>session</type>
   <listen>unix:path=$dir/bus</listen>
   <auth>EXTERNAL</auth>
+  <limit name="max_incomplete_connections">1000</limit>
+  <limit name="max_connections_per_user">10000</limit>
+  <limit name="max_replies_per_connection">50000</limit>
+  <limit name="auth_timeout">240000</limit>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>
@@ -65,6 +69,8 @@ CONF
     sticky_history = yes
     idle_threshold = 0
     markup = full
+    # Nothing expires, so show only a few at once: a screen of hundreds makes dunst slow.
+    notification_limit = 5
 [urgency_low]
     timeout = 0
 [urgency_normal]

@@ -3,6 +3,10 @@ public struct Config: Sendable, Equatable {
   /// A zone name from the zone database; nil means the system's zone (`TZ` respected).
   public var timezone: String?
   public var slots: [Slot]
+  /// The first local date of no contact (day 1); nil when the count is not used.
+  public var noContactSince: LocalDate?
+  /// An entry shown within this long is not picked while any other eligible entry is.
+  public var cooldown: Span?
   /// Where each slot's `tags` were written, so `affirm check` can point at a tag the corpus lacks.
   public var tagLocations: [String: SourceLocation] = [:]
 
@@ -35,6 +39,8 @@ public struct Config: Sendable, Equatable {
     # Every [[slot]] has a unique name and exactly one of: at, every (with from/until), random (with from/until).
 
     # timezone = "Europe/Berlin"    # default: the system's zone (TZ is respected)
+    # no_contact_since = 2026-11-01 # day 1 of no contact: the summary then reads "Day N of no contact"
+    # cooldown = "3d"               # a line shown this recently waits while any other is left
 
     # A line to start the day.
     [[slot]]
@@ -69,6 +75,8 @@ public struct Config: Sendable, Equatable {
   public var tomlText: String {
     var lines: [String] = []
     if let timezone { lines.append("timezone = \(quoted(timezone))") }
+    if let noContactSince { lines.append("no_contact_since = \(noContactSince)") }
+    if let cooldown { lines.append("cooldown = \(quoted(cooldown.description))") }
     for slot in slots {
       if !lines.isEmpty { lines.append("") }
       lines.append("[[slot]]")

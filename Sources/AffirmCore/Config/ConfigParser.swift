@@ -1,7 +1,7 @@
 /// Reads a config file into a `Config`, checking every value and naming file:line:column
 /// and what is allowed for each problem.
 public enum ConfigParser {
-  static let topLevelKeys = ["timezone", "slot"]
+  static let topLevelKeys = ["timezone", "no_contact_since", "cooldown", "slot"]
   static let slotKeys = [
     "name", "at", "from", "until", "every", "random", "min_gap", "days", "tags", "urgency", "grace",
   ]
@@ -26,6 +26,24 @@ public enum ConfigParser {
       timezone = name
     }
 
+    var noContactSince: LocalDate?
+    if let entry = root["no_contact_since"] {
+      switch entry.value.kind {
+      case .localDate(let date):
+        noContactSince = LocalDate(year: date.year, month: date.month, day: date.day)
+      case .string(let text):
+        guard let date = LocalDate(iso: text) else {
+          throw ConfigError(
+            entry.value.location, "invalid date \"\(text)\" for no_contact_since (write it like 2026-11-01)")
+        }
+        noContactSince = date
+      default:
+        throw ConfigError(
+          entry.value.location, "no_contact_since must be a date like 2026-11-01, not \(article(entry.value.typeName))")
+      }
+    }
+    let cooldown = try root["cooldown"].map { entry throws(ConfigError) in try span(entry) }
+
     var slots: [Slot] = []
     var tagLocations: [String: SourceLocation] = [:]
     var firstUse: [String: SourceLocation] = [:]
@@ -48,7 +66,10 @@ public enum ConfigParser {
         slots.append(slot)
       }
     }
-    return Config(timezone: timezone, slots: slots, tagLocations: tagLocations)
+    var config = Config(timezone: timezone, slots: slots, tagLocations: tagLocations)
+    config.noContactSince = noContactSince
+    config.cooldown = cooldown
+    return config
   }
 
   static func parseSlot(_ table: TOMLTable) throws(ConfigError) -> Slot {

@@ -86,7 +86,8 @@ final class TOMLTableBuilder {
     case implicit
     /// Defined by its own `[header]`.
     case header
-    /// Created by a dotted key (`a` in `a.b = 1`); only dotted keys may add to it.
+    /// Created by a dotted key (`a` in `a.b = 1`); no header may define it, though `[a.c]`
+    /// may still add a sub-table.
     case dotted
     /// An inline `{ }` table, closed once its `}` is read.
     case inline
@@ -96,12 +97,20 @@ final class TOMLTableBuilder {
 
   /// A growing array of tables, a class so that appending does not copy the elements.
   final class TableArray {
-    var elements: [TOMLTableBuilder]
+    private(set) var elements: [TOMLTableBuilder]
+    /// The element that headers below the array extend; never missing, unlike `elements.last`.
+    private(set) var last: TOMLTableBuilder
     let location: SourceLocation
 
     init(first: TOMLTableBuilder) {
       elements = [first]
+      last = first
       location = first.location
+    }
+
+    func append(_ element: TOMLTableBuilder) {
+      elements.append(element)
+      last = element
     }
   }
 
@@ -120,7 +129,7 @@ final class TOMLTableBuilder {
   var location: SourceLocation
   /// How many tables enclose this one; the root is 0.
   let depth: Int
-  /// The key path from the root as written in a header, for messages; empty for the root.
+  /// The key path as a header would write it, for messages about redefined tables.
   let path: String
   private(set) var order: [String] = []
   private(set) var slots: [String: Slot] = [:]
@@ -363,25 +372,25 @@ final class TOMLReader {
     for index in key.indices.dropLast() {
       table = try headerChild(of: table, key[...index])
     }
-    let existing = table.slots[last.name]
-    switch existing?.item {
-    case nil:
-      let child = try newTable(in: table, last, origin: isArray ? .arrayElement : .header, location: location)
-      current = child
-    case .table(let child)? where !isArray && child.origin == .implicit:
+    guard let slot = table.slots[last.name] else {
+      current = try newTable(in: table, last, origin: isArray ? .arrayElement : .header, location: location)
+      return
+    }
+    switch slot.item {
+    case .table(let child) where !isArray && child.origin == .implicit:
       child.origin = .header
       child.location = location
       current = child
-    case .table(let child)? where !isArray:
+    case .table(let child) where !isArray:
       throw failure("table [\(child.path)] is already defined at line \(child.location.line)", at: start)
-    case .tableArray(let array)? where isArray:
+    case .tableArray(let array) where isArray:
       guard table.depth + 1 <= TOMLParser.maxDepth else { throw tooDeep(at: last.offset) }
       let element = TOMLTableBuilder(
         origin: .arrayElement, location: location, depth: table.depth + 1, path: Self.display(key))
-      array.elements.append(element)
+      array.append(element)
       current = element
-    case let item?:
-      throw clash(key[...], item, line: existing?.keyLocation.line ?? 0)
+    default:
+      throw clash(key[...], slot.item, line: slot.keyLocation.line)
     }
   }
 
@@ -399,8 +408,7 @@ final class TOMLReader {
     case .tableArray(let array):
       // A header below an array of tables extends its last element, as `[fruit.physical]`
       // after `[[fruit]]` does in the spec.
-      if let element = array.elements.last { return element }
-      return try newTable(in: table, part, origin: .implicit, location: part.location)
+      return array.last
     case .value:
       throw clash(path, slot.item, line: slot.keyLocation.line)
     }
@@ -436,6 +444,7 @@ final class TOMLReader {
     case .implicit:
       // Implied by a longer header and not defined yet: the dotted key defines it now.
       child.origin = .dotted
+      child.location = part.location
       return child
     case .root, .header, .inline, .arrayElement:
       throw failure(

@@ -294,7 +294,9 @@ extension TOMLReader {
     if matches("inf", body) { return .float(negative ? -.infinity : .infinity) }
     if matches("nan", body) { return .float(negative ? -.nan : .nan) }
 
-    if body.count > 2, bytes[body.lowerBound] == UInt8(ascii: "0"), let radix = Self.radix(bytes[body.lowerBound + 1]) {
+    if body.count > 2, bytes[body.lowerBound] == UInt8(ascii: "0"),
+      let radix = Self.radix(bytes[body.lowerBound + 1])
+    {
       if signed { throw failure("a sign is not allowed before a \(radix.name) integer", at: start) }
       guard let digits = digitGroup(body.dropFirst(2), radix: radix.base) else {
         throw invalidNumber(start..<end)
@@ -448,6 +450,8 @@ extension TOMLReader {
     else {
       throw failure("invalid date; expected YYYY-MM-DD", at: start)
     }
+    // RFC 3339 allows year 0000, but toml-test and common parsers refuse it.
+    guard year >= 1 else { throw failure("year 0000 is out of range (0001-9999)", at: start) }
     guard (1...12).contains(month) else {
       throw failure("month \(tomlPadded(month, 2)) is out of range (01-12)", at: start + 5)
     }

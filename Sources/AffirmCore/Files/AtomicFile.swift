@@ -2,29 +2,6 @@
   import Glibc
 #endif
 
-/// The daemon's last handled fire time per slot, kept in a small text file
-/// (`slot<TAB>seconds` lines) replaced atomically, so a restart neither repeats nor loses one.
-public struct FireMarksFile: Sendable {
-  public let path: String
-
-  public init(path: String) { self.path = path }
-
-  public func load() -> [String: Instant] {
-    guard let bytes = try? TextFiles.read(path, limit: 1 << 20) else { return [:] }
-    var marks: [String: Instant] = [:]
-    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-      let fields = line.split(separator: "\t")
-      if fields.count == 2, let seconds = Int64(fields[1]) { marks[String(fields[0])] = Instant(seconds: seconds) }
-    }
-    return marks
-  }
-
-  public func save(_ marks: [String: Instant]) throws(FileWriteError) {
-    let text = marks.sorted { $0.key < $1.key }.map { "\($0.key)\t\($0.value.seconds)\n" }.joined()
-    try AtomicFile.write(Array(text.utf8), to: path)
-  }
-}
-
 /// A file written to a temporary name, flushed and renamed over the old one.
 enum AtomicFile {
   static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws(FileWriteError) {

@@ -1,0 +1,99 @@
+public import Logging
+
+/// One delivery from start to end: pick from the shuffle bag, word the summary (the
+/// no-contact day count), show it, record the outcome. Shared by `affirm send`, `affirm sos`
+/// and the daemon, so all three pick, word and record alike.
+public struct Dispatcher {
+  public var corpus: Corpus
+  public var config: Config
+  public var zone: TimeZoneRules
+  /// nil when the state database cannot be used: the notification is still shown.
+  public var store: StateStore?
+  public var logger: Logger
+
+  public init(corpus: Corpus, config: Config, zone: TimeZoneRules, store: StateStore?, logger: Logger) {
+    self.corpus = corpus
+    self.config = config
+    self.zone = zone
+    self.store = store
+    self.logger = logger
+  }
+
+  /// What happened to one delivery.
+  public struct Outcome {
+    public var request: NotificationRequest
+    /// Set when the server did not show it.
+    public var deliveryError: DeliveryError?
+    /// Set when it was shown (or not) but could not be recorded.
+    public var stateError: StateError?
+  }
+
+  /// The request a delivery would show, without recording anything (`--dry-run`).
+  public func preview(
+    tags: [String], urgency: Urgency, expireTimeout: Int32, now: Instant,
+    using generator: inout some RandomNumberGenerator
+  ) throws(SelectionError) -> NotificationRequest {
+    let eligible = try TagSelection(tags).eligibleEntries(in: corpus)
+    let entry =
+      (try? store?.preview(from: eligible, tags: tags, now: now, cooldown: config.cooldown, using: &generator)) ?? nil
+    return request(
+      for: entry ?? eligible.randomElement(using: &generator)!, urgency: urgency, expireTimeout: expireTimeout,
+      now: now,
+      firstOfDay: false)
+  }
+
+  /// Picks, shows and records one notification.
+  public func deliver(
+    tags: [String], urgency: Urgency, expireTimeout: Int32 = -1, source: DeliverySource, now: Instant,
+    notifier: some Notifier, using generator: inout some RandomNumberGenerator
+  ) throws(SelectionError) -> Outcome {
+    let eligible = try TagSelection(tags).eligibleEntries(in: corpus)
+    var stateError: StateError?
+    var reservation: Reservation?
+    if let store {
+      let today = zone.localTime(at: now).date
+      do {
+        reservation = try store.reserve(
+          from: eligible, tags: tags, source: source, now: now,
+          dayStart: zone.resolve(today, WallTime(hour: 0, minute: 0)),
+          cooldown: config.cooldown, using: &generator)
+      } catch {
+        stateError = error
+      }
+    }
+    let entry = reservation?.entry ?? eligible.randomElement(using: &generator)!
+    let request = request(
+      for: entry, urgency: urgency, expireTimeout: expireTimeout, now: now, firstOfDay: reservation?.firstOfDay ?? false
+    )
+    var deliveryError: DeliveryError?
+    do {
+      _ = try notifier.deliver(request)
+    } catch {
+      deliveryError = error
+    }
+    if let store, let reservation {
+      do {
+        try store.complete(reservation, failure: deliveryError?.description)
+      } catch {
+        stateError = stateError ?? error
+      }
+    }
+    return Outcome(request: request, deliveryError: deliveryError, stateError: stateError)
+  }
+
+  func request(for entry: Affirmation, urgency: Urgency, expireTimeout: Int32, now: Instant, firstOfDay: Bool)
+    -> NotificationRequest
+  {
+    var request = NotificationRequest(entry: entry, urgency: urgency, expireTimeout: expireTimeout)
+    if let count = noContact(), let day = count.day(on: zone.localTime(at: now).date) {
+      request.summary = NoContact.summary(day: day, marksMilestone: firstOfDay)
+    }
+    return request
+  }
+
+  /// The count in force: the latest `affirm reset`, else the config's date.
+  public func noContact() -> NoContact? {
+    let resets = (try? store?.resets()) ?? []
+    return NoContact.current(configured: config.noContactSince, resets: resets)
+  }
+}

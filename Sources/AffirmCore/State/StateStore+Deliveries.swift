@@ -1,0 +1,181 @@
+import GRDB
+
+/// A delivery that has picked and reserved its entry, waiting for the server's answer.
+public struct Reservation: Sendable, Equatable {
+  public var id: Int64
+  public var entry: Affirmation
+  /// Whether no other delivery was shown earlier on the same local date (for milestones).
+  public var firstOfDay: Bool
+}
+
+/// Who asked for a delivery.
+public enum DeliverySource: Sendable, Equatable {
+  case send
+  case sos
+  case slot(String)
+
+  var name: String {
+    switch self {
+    case .send: "send"
+    case .sos: "sos"
+    case .slot: "slot"
+    }
+  }
+
+  var slot: String? {
+    if case .slot(let name) = self { return name }
+    return nil
+  }
+}
+
+extension StateStore {
+  /// Picks an entry from the shuffle bag of `tags` and records it as pending, in one
+  /// IMMEDIATE transaction, so concurrent sends never pick the same entry.
+  public func reserve(
+    from eligible: [Affirmation], tags: [String], source: DeliverySource, now: Instant, dayStart: Instant,
+    cooldown: Span?, using generator: inout some RandomNumberGenerator
+  ) throws(StateError) -> Reservation {
+    let key = ShuffleBag.key(forTags: tags)
+    var picker = SplitMix64(seed: generator.next())
+    do {
+      var reservation: Reservation?
+      try database.inTransaction(.immediate) { db in
+        let cycleStart = try Int64.fetchOne(db, sql: "SELECT cycle_start FROM bag WHERE key = ?", arguments: [key]) ?? 0
+        let stale = now.seconds - Self.pendingLifetime
+        let shown = Set(
+          try String.fetchAll(
+            db,
+            sql: """
+              SELECT entry FROM delivery
+              WHERE id > ? AND (status = 'delivered' OR (status = 'pending' AND at > ?))
+              """,
+            arguments: [cycleStart, stale]
+          ).map { EntryID(hex: $0) })
+        let last = try String.fetchOne(
+          db,
+          sql: "SELECT entry FROM delivery WHERE status IN ('delivered', 'pending') ORDER BY id DESC LIMIT 1"
+        ).map(EntryID.init(hex:))
+        var onCooldown: Set<EntryID> = []
+        if let cooldown, cooldown.seconds > 0 {
+          onCooldown = Set(
+            try String.fetchAll(
+              db, sql: "SELECT entry FROM delivery WHERE at > ? AND status IN ('delivered', 'pending')",
+              arguments: [now.seconds - cooldown.seconds]
+            ).map { EntryID(hex: $0) })
+        }
+        guard
+          let pick = ShuffleBag.pick(
+            from: eligible, shownThisCycle: shown, lastShown: last, onCooldown: onCooldown, using: &picker)
+        else { return .rollback }
+        if pick.startsNewCycle {
+          let newest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM delivery") ?? 0
+          try db.execute(
+            sql:
+              "INSERT INTO bag (key, cycle_start) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET cycle_start = excluded.cycle_start",
+            arguments: [key, newest])
+        }
+        let shownToday =
+          try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM delivery WHERE at >= ? AND status IN ('delivered', 'pending')",
+            arguments: [dayStart.seconds]) ?? 0
+        try db.execute(
+          sql: """
+            INSERT INTO delivery (at, source, slot, bag, entry, body, status)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending')
+            """,
+          arguments: [now.seconds, source.name, source.slot, key, pick.entry.id.description, pick.entry.text])
+        reservation = Reservation(id: db.lastInsertedRowID, entry: pick.entry, firstOfDay: shownToday == 0)
+        return .commit
+      }
+      guard let reservation else { throw StateError.unavailable(path: path, reason: "no eligible entry") }
+      return reservation
+    } catch {
+      throw StateError.wrapping(error, path: path)
+    }
+  }
+
+  /// Records the server's answer: only an accepted delivery counts as shown.
+  public func complete(_ reservation: Reservation, failure: String?) throws(StateError) {
+    do {
+      try database.write { db in
+        try db.execute(
+          sql: "UPDATE delivery SET status = ?, reason = ? WHERE id = ?",
+          arguments: [failure == nil ? "delivered" : "failed", failure, reservation.id])
+      }
+    } catch {
+      throw StateError.wrapping(error, path: path)
+    }
+  }
+
+  /// Which entries are still in the bag of `tags` (for `--dry-run`, which reserves nothing).
+  public func preview(
+    from eligible: [Affirmation], tags: [String], now: Instant, cooldown: Span?,
+    using generator: inout some RandomNumberGenerator
+  ) throws(StateError) -> Affirmation? {
+    let key = ShuffleBag.key(forTags: tags)
+    do {
+      return try database.read { db in
+        let cycleStart = try Int64.fetchOne(db, sql: "SELECT cycle_start FROM bag WHERE key = ?", arguments: [key]) ?? 0
+        let shown = Set(
+          try String.fetchAll(
+            db, sql: "SELECT entry FROM delivery WHERE id > ? AND status = 'delivered'", arguments: [cycleStart]
+          )
+          .map { EntryID(hex: $0) })
+        let last = try String.fetchOne(
+          db, sql: "SELECT entry FROM delivery WHERE status = 'delivered' ORDER BY id DESC LIMIT 1"
+        )
+        .map(EntryID.init(hex:))
+        var onCooldown: Set<EntryID> = []
+        if let cooldown, cooldown.seconds > 0 {
+          onCooldown = Set(
+            try String.fetchAll(
+              db, sql: "SELECT entry FROM delivery WHERE at > ? AND status = 'delivered'",
+              arguments: [now.seconds - cooldown.seconds]
+            ).map { EntryID(hex: $0) })
+        }
+        return ShuffleBag.pick(
+          from: eligible, shownThisCycle: shown, lastShown: last, onCooldown: onCooldown, using: &generator)?
+          .entry
+      }
+    } catch {
+      throw StateError.wrapping(error, path: path)
+    }
+  }
+
+  // MARK: - The daemon's marks
+
+  public func marks() throws(StateError) -> [String: Instant] {
+    do {
+      return try database.read { db in
+        var marks: [String: Instant] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT slot, at FROM mark") {
+          marks[row["slot"]] = Instant(seconds: row["at"])
+        }
+        return marks
+      }
+    } catch {
+      throw StateError.wrapping(error, path: path)
+    }
+  }
+
+  public func saveMarks(_ marks: [String: Instant]) throws(StateError) {
+    do {
+      try database.write { db in
+        for (slot, instant) in marks {
+          try db.execute(
+            sql: "INSERT INTO mark (slot, at) VALUES (?, ?) ON CONFLICT(slot) DO UPDATE SET at = excluded.at",
+            arguments: [slot, instant.seconds])
+        }
+      }
+    } catch {
+      throw StateError.wrapping(error, path: path)
+    }
+  }
+}
+
+extension EntryID {
+  /// Reads the 16 hex digits `description` writes; an unreadable one maps to 0.
+  init(hex: String) {
+    self.init(rawValue: UInt64(hex, radix: 16) ?? 0)
+  }
+}

@@ -1,0 +1,189 @@
+import GRDB
+public import Logging
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The one SQLite database affirm keeps: deliveries, urges, the no-contact streaks, the
+/// shuffle bags and the daemon's last fire times. The only code that writes state.
+///
+/// Every process (the daemon and any number of one-shot sends) opens it on its own; WAL and
+/// a busy timeout let them write concurrently, and each pick happens inside an IMMEDIATE
+/// transaction that also reserves the entry, so two sends at the same moment never pick the
+/// same line.
+public final class StateStore: @unchecked Sendable {
+  public let path: String
+  let database: DatabaseQueue
+
+  /// How long a reserved delivery with no outcome yet still holds its entry (a crash between
+  /// reserving and delivering must not hide an entry forever).
+  static let pendingLifetime: Int64 = 120
+
+  public static func defaultPath(paths: AffirmPaths) -> String { paths.stateDirectory + "/state.sqlite" }
+
+  /// Opens (creating when missing) the database. A file that is not SQLite, is damaged, or has
+  /// a newer schema than this build knows is moved aside to `<path>.corrupt-<timestamp>` and a
+  /// fresh one is started; it is never deleted.
+  public static func open(path: String, now: Instant, logger: Logger) throws(StateError) -> StateStore {
+    let reason: String
+    do throws(StateStoreOpenFailure) {
+      return try StateStore(path: path)
+    } catch {
+      switch error {
+      case .unavailable(let why): throw .unavailable(path: path, reason: why)
+      case .unusable(let why): reason = why
+      }
+    }
+    let aside = path + ".corrupt-\(now.seconds)"
+    guard rename(path, aside) == 0 else {
+      throw .unavailable(
+        path: path, reason: "\(reason), and it cannot be moved aside: \(String(cString: strerror(errno)))")
+    }
+    for suffix in ["-wal", "-shm"] { _ = rename(path + suffix, aside + suffix) }
+    logger.error("the state database was unusable (\(reason)); moved it to \(aside) and started a fresh one")
+    do throws(StateStoreOpenFailure) {
+      return try StateStore(path: path)
+    } catch {
+      throw .unavailable(path: path, reason: "\(error)")
+    }
+  }
+
+  /// Opens an existing database without writing anything, for `--dry-run`, history and stats;
+  /// nil when there is none yet.
+  public static func openReadOnly(path: String) throws(StateError) -> StateStore? {
+    guard access(path, F_OK) == 0 else { return nil }
+    do {
+      return try StateStore(path: path, readOnly: true)
+    } catch {
+      throw .unavailable(path: path, reason: "\(error)")
+    }
+  }
+
+  private init(path: String, readOnly: Bool = false) throws(StateStoreOpenFailure) {
+    self.path = path
+    if !readOnly { try Self.prepareFiles(path) }
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(10)
+    configuration.readonly = readOnly
+    if !readOnly { configuration.journalMode = .wal }
+    configuration.label = "affirm.state"
+    do {
+      database = try DatabaseQueue(path: path, configuration: configuration)
+      let migrator = Self.migrator
+      if try database.read({ try migrator.hasBeenSuperseded($0) }) {
+        throw StateStoreOpenFailure.unusable("it was written by a newer affirm (unknown schema)")
+      }
+      if !readOnly, try !database.read({ try migrator.hasCompletedMigrations($0) }) {
+        // Two processes creating the database at once would both run the migrations; a
+        // flock on the file (SQLite itself uses fcntl locks, which do not interfere) makes
+        // the second wait and then find them done.
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor >= 0 { flock(descriptor, LOCK_EX) }
+        defer { if descriptor >= 0 { close(descriptor) } }
+        try migrator.migrate(database)
+      }
+    } catch let failure as StateStoreOpenFailure {
+      throw failure
+    } catch let error as DatabaseError {
+      switch error.resultCode {
+      case .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_FORMAT:
+        throw .unusable(error.message ?? "\(error.resultCode)")
+      default:
+        throw .unavailable(error.message ?? "\(error.resultCode)")
+      }
+    } catch {
+      throw .unavailable("\(error)")
+    }
+  }
+
+  /// The directory 0700 and the file 0600, created before SQLite does (SQLite gives its
+  /// -wal and -shm files the database file's mode).
+  private static func prepareFiles(_ path: String) throws(StateStoreOpenFailure) {
+    if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+      do {
+        try AtomicFile.makeDirectories(String(path[..<slash]))
+      } catch {
+        throw .unavailable(error.reason)
+      }
+    }
+    let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    if descriptor >= 0 {
+      close(descriptor)
+    } else if errno != EACCES && errno != EROFS {
+      throw .unavailable(String(cString: strerror(errno)))
+    }
+  }
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      try db.create(table: "delivery") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("at", .integer).notNull()
+        t.column("source", .text).notNull()  // "send", "sos", "slot"
+        t.column("slot", .text)
+        t.column("bag", .text).notNull()
+        t.column("entry", .text).notNull()  // EntryID
+        t.column("body", .text).notNull()
+        t.column("status", .text).notNull()  // "pending", "delivered", "failed"
+        t.column("reason", .text)
+      }
+      try db.create(index: "delivery_entry", on: "delivery", columns: ["entry", "id"])
+      try db.create(table: "bag") { t in
+        t.primaryKey("key", .text)
+        t.column("cycle_start", .integer).notNull()  // delivery ids after this are this cycle's
+      }
+      try db.create(table: "urge") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("at", .integer).notNull()
+        t.column("note", .text)
+      }
+      try db.create(table: "streak") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("started", .text).notNull()  // local date, ISO 8601
+        t.column("reset_at", .integer).notNull()  // when it was recorded
+      }
+      try db.create(table: "mark") { t in
+        t.primaryKey("slot", .text)
+        t.column("at", .integer).notNull()
+      }
+    }
+    return migrator
+  }
+}
+
+enum StateStoreOpenFailure: Error {
+  /// Not SQLite, damaged, or a newer schema: move aside and start afresh.
+  case unusable(String)
+  /// Permissions, a read-only or full disk: leave it alone and report.
+  case unavailable(String)
+}
+
+/// The state database could not be used; the notification may still have been shown.
+public enum StateError: UserFacingError, Equatable {
+  case unavailable(path: String, reason: String)
+
+  public var exitStatus: Int32 { ExitStatus.temporaryFailure }
+
+  public var description: String {
+    switch self {
+    case .unavailable(let path, let reason): "cannot use the state database \(path): \(reason)"
+    }
+  }
+
+  static func wrapping(_ error: any Error, path: String) -> StateError {
+    if let error = error as? StateError { return error }
+    if let error = error as? DatabaseError {
+      return .unavailable(path: path, reason: error.message ?? "\(error.resultCode)")
+    }
+    return .unavailable(path: path, reason: "\(error)")
+  }
+}
+
+extension StateStore {
+  /// Runs raw SQL; for tests that damage or age a database on purpose.
+  func executeForTesting(_ sql: String) throws {
+    try database.write { try $0.execute(sql: sql) }
+  }
+}

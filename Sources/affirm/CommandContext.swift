@@ -1,0 +1,48 @@
+import AffirmCore
+import AffirmSystem
+import FoundationEssentials
+import Logging
+
+/// What the one-shot commands share: the config, the corpus, the zone, the state database
+/// and a dispatcher over them.
+struct CommandContext {
+  var loaded: LoadedConfig
+  var dispatcher: Dispatcher
+  var now: Instant
+  var paths: AffirmPaths
+
+  /// `readOnly` opens an existing database without writing (and creates none).
+  init(config: ConfigOptions, corpus: CorpusOptions? = nil, readOnly: Bool = false) throws {
+    let logger = bootstrapLogging(command: "state")
+    loaded = try config.load()
+    let corpus = try corpus?.load() ?? Corpus.builtin()
+    paths = config.paths
+    now = SystemWaiter.now()
+    let zone = loaded.config.schedule(environment: config.environment).zone
+    let path = StateStore.defaultPath(paths: paths)
+    var store: StateStore?
+    if readOnly {
+      store = try? StateStore.openReadOnly(path: path)
+    } else {
+      do {
+        store = try StateStore.open(path: path, now: now, logger: logger)
+      } catch {
+        stateError = error
+      }
+    }
+    dispatcher = Dispatcher(corpus: corpus, config: loaded.config, zone: zone, store: store, logger: logger)
+  }
+
+  /// Why the state database could not be opened, when it could not.
+  var stateError: StateError?
+
+  var zone: TimeZoneRules { dispatcher.zone }
+  var today: LocalDate { zone.localTime(at: now).date }
+
+  /// The store, or the reason there is none.
+  func requireStore() throws -> StateStore {
+    if let store = dispatcher.store { return store }
+    throw stateError
+      ?? StateError.unavailable(path: StateStore.defaultPath(paths: paths), reason: "it does not exist yet")
+  }
+}

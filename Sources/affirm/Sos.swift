@@ -1,0 +1,72 @@
+import AffirmCore
+import AffirmNotify
+import AffirmSystem
+import ArgumentParser
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+extension AffirmCommand {
+  struct Sos: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "For the moment you want to reach out: logs the urge and shows an urge line now.",
+      discussion: """
+        Bind it to a key. It records the urge (see affirm stats for when they come), shows an \
+        entry tagged urge with critical urgency, and with --follow-up stays and shows one more \
+        after that time, when the wave has had a moment to pass.
+        """
+    )
+
+    @Option(help: ArgumentHelp("What is happening, in your words (kept in the history).", valueName: "text"))
+    var note: String?
+
+    @Option(
+      name: .customLong("follow-up"),
+      help: ArgumentHelp("Show one more urge entry after this long (like 10m).", valueName: "duration"))
+    var followUp: String?
+
+    @OptionGroup var corpus: CorpusOptions
+    @OptionGroup var config: ConfigOptions
+
+    func validate() throws {
+      if let followUp {
+        guard let span = Span(followUp), span.seconds > 0 else {
+          throw ValidationError("--follow-up takes a duration like 90s, 10m or 1h; got \"\(followUp)\"")
+        }
+      }
+    }
+
+    func run() throws {
+      var generator = SystemRandomNumberGenerator()
+      let context = try reportingFailures { try CommandContext(config: config, corpus: corpus) }
+      var recordError = context.stateError
+      if let store = context.dispatcher.store {
+        do {
+          try store.recordUrge(at: context.now, note: note)
+        } catch {
+          recordError = error
+        }
+      }
+      let notifier = SessionNotifier(environment: config.environment)
+      let first = try reportingFailures {
+        try context.dispatcher.deliver(
+          tags: ["urge"], urgency: .critical, source: .sos, now: context.now, notifier: notifier, using: &generator)
+      }
+      print("Logged. \(first.request.body)")
+      if let followUp, let span = Span(followUp), first.deliveryError == nil {
+        print("Breathe. One more in \(span).")
+        var request = timespec(tv_sec: Int(span.seconds), tv_nsec: 0)
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+        let second = try reportingFailures {
+          try context.dispatcher.deliver(
+            tags: ["urge"], urgency: .critical, source: .sos, now: SystemWaiter.now(), notifier: notifier,
+            using: &generator)
+        }
+        try reportingFailures { try second.check(openError: nil) }
+      }
+      try reportingFailures { try first.check(openError: recordError) }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import AffirmCore
+import ArgumentParser
+
+extension AffirmCommand {
+  struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show the day count, the longest streak, what was shown, and when urges come.")
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    @OptionGroup var config: ConfigOptions
+
+    func run() throws {
+      let context = try reportingFailures { try CommandContext(config: config, readOnly: true) }
+      let store = context.dispatcher.store
+      let (resets, urges, shown) = try reportingFailures {
+        (try store?.resets() ?? [], try store?.urgeInstants() ?? [], try store?.deliveredCount() ?? 0)
+      }
+      let count = NoContact.current(configured: context.loaded.config.noContactSince, resets: resets)
+      let day = count?.day(on: context.today)
+      let starts = (context.loaded.config.noContactSince.map { [$0] } ?? []) + resets.map(\.started)
+      let longest = starts.isEmpty ? 0 : NoContact.longestStreak(starts: starts, today: context.today)
+      let pattern = UrgePattern(urges: urges, zone: context.zone)
+      let window = lateNightHours(context.loaded.config)
+      let suggestion = pattern.suggestedWindow(covered: window)
+
+      if json {
+        let suggested = suggestion.map { "{\"from\": \"\($0.from)\", \"until\": \"\($0.until)\"}" } ?? "null"
+        print(
+          "{\"day\": \(day.map(String.init) ?? "null"), \"longest_streak\": \(longest), \"shown\": \(shown), "
+            + "\"urges\": \(pattern.total), \"urges_by_hour\": [\(pattern.byHour.map(String.init).joined(separator: ", "))], "
+            + "\"suggested_window\": \(suggested)}")
+        return
+      }
+      if let day {
+        print("Day \(day) of no contact. Longest streak: \(longest) day\(longest == 1 ? "" : "s").")
+      } else {
+        print("No day count yet: set no_contact_since in the config, or run affirm reset.")
+      }
+      print("Notifications shown: \(shown). Urges logged: \(pattern.total).")
+      if pattern.total > 0 {
+        print("\nUrges by hour of day:")
+        print(pattern.chart())
+      }
+      if let suggestion {
+        print(
+          "\nMost urges come outside the late-night window. A slot from \(suggestion.from) until \(suggestion.until) "
+            + "would cover them:\n\n[[slot]]\nname = \"urges\"\nfrom = \"\(suggestion.from)\"\nuntil = \"\(suggestion.until)\"\n"
+            + "every = \"30m\"\ntags = [\"urge\"]\nurgency = \"critical\"")
+      }
+    }
+
+    /// The hours the late-night nudges cover: windows of slots tagged late-night or urge.
+    func lateNightHours(_ config: Config) -> Set<Int> {
+      var hours: Set<Int> = []
+      for slot in config.slots where slot.tags.contains("late-night") || slot.tags.contains("urge") {
+        switch slot.timing {
+        case .every(let from, let until, _), .random(let from, let until, _, _):
+          hours.formUnion(UrgePattern.hours(from: from, until: until))
+        case .at(let times):
+          hours.formUnion(times.map(\.hour))
+        }
+      }
+      return hours
+    }
+  }
+}

@@ -1,0 +1,285 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import AffirmCore
+
+func entries(_ count: Int, tag: String = "t", prefix: String = "line") -> [Affirmation] {
+  (0..<count).map {
+    Affirmation(text: "\(prefix) \($0)", tags: [tag], location: SourceLocation(file: "c", line: $0 + 1))
+  }
+}
+
+let quietLogger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+/// A fresh state database in a temporary directory.
+func temporaryStore() throws -> (StateStore, String) {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("affirm-state-\(UUID().uuidString)")
+    .path
+  let path = directory + "/state.sqlite"
+  return (try StateStore.open(path: path, now: Instant(seconds: 1_800_000_000), logger: quietLogger), path)
+}
+
+@Suite("the shuffle bag, over many seeds")
+struct ShuffleBagTests {
+  @Test("no entry repeats within a bag, and the bag boundary never repeats back to back", arguments: 0..<40)
+  func noRepeatWithinBag(seed: UInt64) {
+    var generator = SplitMix64(seed: seed)
+    let pool = entries(Int(seed % 9) + 2)
+    var shown: Set<EntryID> = []
+    var last: EntryID?
+    var sequence: [EntryID] = []
+    for _ in 0..<(pool.count * 5) {
+      let pick = ShuffleBag.pick(from: pool, shownThisCycle: shown, lastShown: last, using: &generator)!
+      if pick.startsNewCycle { shown = [] }
+      #expect(!shown.contains(pick.entry.id))
+      #expect(pick.entry.id != last)
+      shown.insert(pick.entry.id)
+      last = pick.entry.id
+      sequence.append(pick.entry.id)
+    }
+    // Every window of pool.count picks aligned to a cycle holds each entry once.
+    for cycle in stride(from: 0, to: sequence.count, by: pool.count) {
+      #expect(Set(sequence[cycle..<min(cycle + pool.count, sequence.count)]).count == pool.count)
+    }
+  }
+
+  @Test("the order differs between bags (random per draw)")
+  func orderVaries() {
+    var generator = SplitMix64(seed: 3)
+    let pool = entries(8)
+    var shown: Set<EntryID> = []
+    var last: EntryID?
+    var cycles: [[EntryID]] = [[]]
+    for _ in 0..<80 {
+      let pick = ShuffleBag.pick(from: pool, shownThisCycle: shown, lastShown: last, using: &generator)!
+      if pick.startsNewCycle {
+        shown = []
+        cycles.append([])
+      }
+      shown.insert(pick.entry.id)
+      last = pick.entry.id
+      cycles[cycles.count - 1].append(pick.entry.id)
+    }
+    #expect(Set(cycles.filter { $0.count == 8 }).count > 5)
+  }
+
+  @Test("cooldown: a recently shown entry waits while any other is eligible")
+  func cooldown() {
+    var generator = SplitMix64(seed: 1)
+    let pool = entries(3)
+    for _ in 0..<50 {
+      let pick = ShuffleBag.pick(
+        from: pool, shownThisCycle: [], lastShown: nil, onCooldown: [pool[0].id, pool[1].id], using: &generator)!
+      #expect(pick.entry == pool[2])
+    }
+    let all = ShuffleBag.pick(
+      from: pool, shownThisCycle: [], lastShown: nil, onCooldown: Set(pool.map(\.id)), using: &generator)
+    #expect(all != nil)
+  }
+
+  @Test("a single eligible entry is shown every time")
+  func single() {
+    var generator = SplitMix64(seed: 1)
+    let pool = entries(1)
+    let pick = ShuffleBag.pick(from: pool, shownThisCycle: [pool[0].id], lastShown: pool[0].id, using: &generator)
+    #expect(pick?.entry == pool[0])
+  }
+}
+
+@Suite("state in a real SQLite file", .serialized)
+struct StateStoreTests {
+  func deliverAll(_ store: StateStore, _ pool: [Affirmation], count: Int, seed: UInt64, tags: [String] = ["t"]) throws
+    -> [String]
+  {
+    var generator = SplitMix64(seed: seed)
+    var texts: [String] = []
+    for index in 0..<count {
+      let now = Instant(seconds: 1_800_000_000 + Int64(index) * 60)
+      let reservation = try store.reserve(
+        from: pool, tags: tags, source: .send, now: now, dayStart: Instant(seconds: 0), cooldown: nil, using: &generator
+      )
+      try store.complete(reservation, failure: nil)
+      texts.append(reservation.entry.text)
+    }
+    return texts
+  }
+
+  @Test("no repeat within the bag across many deliveries, over several seeds", arguments: [1, 2, 3, 4, 5] as [UInt64])
+  func noRepeats(seed: UInt64) throws {
+    let (store, _) = try temporaryStore()
+    let pool = entries(7)
+    let texts = try deliverAll(store, pool, count: 35, seed: seed)
+    for cycle in stride(from: 0, to: 35, by: 7) {
+      #expect(Set(texts[cycle..<cycle + 7]).count == 7)
+    }
+    #expect(zip(texts, texts.dropFirst()).allSatisfy { $0 != $1 })
+  }
+
+  @Test("a corpus that grows or shrinks adapts without error")
+  func growAndShrink() throws {
+    let (store, _) = try temporaryStore()
+    let pool = entries(6)
+    let first = try deliverAll(store, pool, count: 3, seed: 9)
+    // Shrink to entries not yet shown plus one shown: the bag holds only the unshown ones.
+    let shrunk = pool.filter { !first.contains($0.text) }
+    let next = try deliverAll(store, shrunk, count: shrunk.count, seed: 10)
+    #expect(Set(next) == Set(shrunk.map(\.text)))
+    // Grow: new entries join the current bag at once.
+    let grown = pool + entries(3, prefix: "new")
+    let after = try deliverAll(store, grown, count: 3, seed: 11)
+    #expect(Set(after) == Set(["new 0", "new 1", "new 2"]))
+  }
+
+  @Test("a failed delivery does not count as shown; a pending one holds its entry")
+  func failedDeliveries() throws {
+    let (store, _) = try temporaryStore()
+    let pool = entries(2)
+    var generator = SplitMix64(seed: 1)
+    let first = try store.reserve(
+      from: pool, tags: ["t"], source: .send, now: Instant(seconds: 1_800_000_000), dayStart: Instant(seconds: 0),
+      cooldown: nil,
+      using: &generator)
+    // While the first is pending, a concurrent send gets the other entry.
+    let second = try store.reserve(
+      from: pool, tags: ["t"], source: .send, now: Instant(seconds: 1_800_000_001), dayStart: Instant(seconds: 0),
+      cooldown: nil,
+      using: &generator)
+    #expect(first.entry != second.entry)
+    #expect(first.firstOfDay && !second.firstOfDay)
+    try store.complete(first, failure: "no notification server")
+    try store.complete(second, failure: nil)
+    let history = try store.history(since: nil)
+    #expect(history.count == 2)
+    #expect(try store.deliveredCount() == 1)
+  }
+
+  @Test("urges, resets and marks round-trip")
+  func journal() throws {
+    let (store, _) = try temporaryStore()
+    try store.recordUrge(at: Instant(seconds: 100), note: "the hey text")
+    try store.recordReset(to: LocalDate(iso: "2026-11-20")!, at: Instant(seconds: 200))
+    try store.saveMarks(["morning": Instant(seconds: 300)])
+    try store.saveMarks(["morning": Instant(seconds: 400), "late": Instant(seconds: 5)])
+    #expect(try store.urgeInstants() == [Instant(seconds: 100)])
+    #expect(try store.resets().map(\.started) == [LocalDate(iso: "2026-11-20")!])
+    #expect(try store.marks() == ["morning": Instant(seconds: 400), "late": Instant(seconds: 5)])
+  }
+
+  @Test("files are private: the directory 0700, the database 0600")
+  func permissions() throws {
+    let (_, path) = try temporaryStore()
+    let directory = String(path[..<path.lastIndex(of: "/")!])
+    let fileMode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+    let directoryMode = try FileManager.default.attributesOfItem(atPath: directory)[.posixPermissions] as? Int
+    #expect(fileMode == 0o600)
+    #expect(directoryMode == 0o700)
+  }
+
+  @Test(
+    "a file that is not SQLite, a truncated one, or a newer schema is moved aside, never deleted",
+    arguments: ["garbage", "truncated", "future"])
+  func unusableDatabases(kind: String) throws {
+    let path = try {
+      let (store, path) = try temporaryStore()
+      try store.recordUrge(at: Instant(seconds: 1), note: "kept")
+      return path
+    }()
+    switch kind {
+    case "garbage":
+      try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: path))
+      try? FileManager.default.removeItem(atPath: path + "-wal")
+      try? FileManager.default.removeItem(atPath: path + "-shm")
+    case "truncated":
+      let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+      try bytes.prefix(100).write(to: URL(fileURLWithPath: path))
+      try? FileManager.default.removeItem(atPath: path + "-wal")
+      try? FileManager.default.removeItem(atPath: path + "-shm")
+    default:
+      _ = try runSQLite(path, "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+    }
+    let reopened = try StateStore.open(path: path, now: Instant(seconds: 1_900_000_000), logger: quietLogger)
+    #expect(try reopened.urgeInstants().isEmpty)
+    #expect(FileManager.default.fileExists(atPath: path + ".corrupt-1900000000"))
+  }
+}
+
+/// Runs one statement with the sqlite3 library through GRDB's own raw connection.
+func runSQLite(_ path: String, _ sql: String) throws -> Bool {
+  let store = try StateStore.open(path: path, now: Instant(seconds: 0), logger: quietLogger)
+  try store.executeForTesting(sql)
+  return true
+}
+
+@Suite("the no-contact day count")
+struct NoContactTests {
+  @Test(
+    "day 1 is the start date, counted in local dates across DST",
+    arguments: ["Europe/Berlin", "America/Sao_Paulo", "Australia/Lord_Howe", "UTC"])
+  func dayCount(zoneName: String) {
+    let rules = zone(zoneName)
+    let count = NoContact(start: LocalDate(iso: "2027-03-01")!)
+    for offset in 0..<400 {
+      let date = LocalDate(iso: "2027-03-01")!.adding(days: offset)
+      for time in ["00:00", "00:30", "12:00", "23:59"] {
+        let instant = rules.resolve(date, WallTime(time)!)
+        #expect(count.day(on: rules.localTime(at: instant).date) == offset + 1, "\(zoneName) \(date) \(time)")
+      }
+      #expect(count.day(on: date) == offset + 1)
+    }
+    #expect(count.day(on: LocalDate(iso: "2027-02-28")!) == nil)
+  }
+
+  @Test(
+    "milestones",
+    arguments: [
+      (7, true), (14, true), (30, true), (60, true), (90, true), (100, true), (180, true), (365, true), (730, true),
+      (8, false), (364, false), (366, false),
+    ])
+  func milestones(day: Int, isMilestone: Bool) {
+    #expect(NoContact.isMilestone(day) == isMilestone)
+    #expect(NoContact.summary(day: day, marksMilestone: true).hasPrefix("Day \(day) of no contact"))
+    #expect((NoContact.summary(day: day, marksMilestone: true) != "Day \(day) of no contact") == isMilestone)
+    #expect(NoContact.summary(day: day, marksMilestone: false) == "Day \(day) of no contact")
+  }
+
+  @Test("a reset starts the count again; the longest streak remembers")
+  func resets() {
+    let today = LocalDate(iso: "2026-12-31")!
+    let current = NoContact.current(
+      configured: LocalDate(iso: "2026-11-01")!, resets: [(LocalDate(iso: "2026-12-20")!, Instant(seconds: 0))])
+    #expect(current?.day(on: today) == 12)
+    #expect(
+      NoContact.longestStreak(starts: [LocalDate(iso: "2026-11-01")!, LocalDate(iso: "2026-12-20")!], today: today)
+        == 49)
+  }
+}
+
+@Suite("urges by hour")
+struct UrgePatternTests {
+  @Test("urges clustered in the evening, outside 23:00-02:00, suggest a window that covers them")
+  func suggestion() {
+    var hours = [Int](repeating: 0, count: 24)
+    hours[20] = 3
+    hours[21] = 5
+    hours[22] = 2
+    hours[9] = 1
+    let pattern = UrgePattern(byHour: hours)
+    let window = pattern.suggestedWindow(
+      covered: UrgePattern.hours(from: WallTime("23:00")!, until: WallTime("02:00")!))
+    #expect(window?.from == WallTime("20:00")!)
+    #expect(window?.until == WallTime("23:00")!)
+    #expect(UrgePattern.hours(from: WallTime("23:00")!, until: WallTime("02:00")!) == [23, 0, 1])
+  }
+
+  @Test("urges inside the window, or too few, suggest nothing")
+  func noSuggestion() {
+    var hours = [Int](repeating: 0, count: 24)
+    hours[23] = 4
+    hours[0] = 3
+    #expect(UrgePattern(byHour: hours).suggestedWindow(covered: [23, 0, 1]) == nil)
+    var few = [Int](repeating: 0, count: 24)
+    few[15] = 4
+    #expect(UrgePattern(byHour: few).suggestedWindow(covered: [23, 0, 1]) == nil)
+  }
+}

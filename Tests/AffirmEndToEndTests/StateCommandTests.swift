@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+
+@Suite("state: sos, history, stats, reset and concurrent sends", .serialized)
+struct StateCommandTests {
+  @Test("sos logs the urge and shows a critical urge entry; history and stats see it")
+  func sosHistoryStats() throws {
+    let home = try DaemonHome()
+    let marker = uniqueMarker()
+    let corpus = try home.directory.write("c.txt", "[urge]\nurge \(marker)\n[morning]\nmorning \(marker)\n")
+    try "no_contact_since = 2026-01-01\n".write(toFile: home.config, atomically: true, encoding: .utf8)
+    var environment = try home.environment()
+    environment["HOME"] = home.directory.path
+    let sos = try Affirm.run(
+      ["sos", "--note", "the hey text", "--corpus", corpus, "--config", home.config], environment: environment)
+    #expect(sos.status == 0, "\(sos.stderr)")
+    #expect(sos.stdout == "Logged. urge \(marker)\n")
+    let shown = try #require(try Stack.notification(containing: "urge \(marker)"))
+    #expect(shown["urgency"] == "CRITICAL")
+    #expect(shown["summary"]?.hasPrefix("Day ") == true)
+
+    let history = try Affirm.run(["history", "--json", "--config", home.config], environment: environment)
+    #expect(history.status == 0)
+    let items = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+    #expect(items.count == 2)
+    #expect(Set(items.compactMap { $0["kind"] as? String }) == ["delivery", "urge"])
+    #expect(items.first { $0["kind"] as? String == "urge" }?["note"] as? String == "the hey text")
+    #expect(items.first { $0["kind"] as? String == "delivery" }?["source"] as? String == "sos")
+
+    let stats = try Affirm.run(["stats", "--json", "--config", home.config], environment: environment)
+    #expect(stats.status == 0, "\(stats.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+    #expect(object["urges"] as? Int == 1)
+    #expect(object["shown"] as? Int == 1)
+    #expect((object["urges_by_hour"] as? [Int])?.reduce(0, +) == 1)
+
+    let reset = try Affirm.run(["reset", "--date", "2026-11-20", "--config", home.config], environment: environment)
+    #expect(reset.status == 0)
+    #expect(reset.stdout.contains("Day 1 is 2026-11-20. A slip is a step on the way, not a failure."))
+    let after = try Affirm.run(
+      ["send", "--dry-run", "--json", "--corpus", corpus, "--config", home.config], environment: environment)
+    let preview = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])
+    #expect((preview["summary"] as? String)?.hasPrefix("Day ") == true)
+  }
+
+  @Test("sends never repeat a line until the bag is empty, across processes")
+  func noRepeatsAcrossRuns() throws {
+    let home = try DaemonHome()
+    let lines = (0..<5).map { "line \($0) \(uniqueMarker())" }
+    let corpus = try home.directory.write("c.txt", "[t]\n" + lines.joined(separator: "\n") + "\n")
+    var shown: [String] = []
+    for _ in 0..<10 {
+      let result = try Affirm.run(
+        ["send", "--corpus", corpus, "--config", home.config], environment: try home.environment())
+      #expect(result.status == 0, "\(result.stderr)")
+      let history = try Affirm.run(["history", "--json", "--config", home.config], environment: try home.environment())
+      let items = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+      shown.append(try #require(items.first?["body"] as? String))
+    }
+    #expect(Set(shown[0..<5]) == Set(lines))
+    #expect(Set(shown[5..<10]) == Set(lines))
+    #expect(zip(shown, shown.dropFirst()).allSatisfy { $0 != $1 })
+  }
+
+  @Test("--dry-run writes nothing")
+  func dryRunWritesNothing() throws {
+    let home = try DaemonHome()
+    let result = try Affirm.run(["send", "--dry-run", "--config", home.config], environment: try home.environment())
+    #expect(result.status == 0)
+    #expect(!FileManager.default.fileExists(atPath: home.directory.path + "/state/affirm/state.sqlite"))
+  }
+
+  /// dunst 1.9 stalls when more than about 30 clients call it at once (measured with plain
+  /// notify-send too), so some of the 50 may fail; each must then fail with its sentence and
+  /// exit 69, and the state must still hold exactly one row per send and no line twice.
+  @Test("50 sends at once while the daemon runs: each shown or failed with a sentence, one row each, no line twice")
+  func fiftyConcurrentSends() throws {
+    let home = try DaemonHome()
+    let marker = uniqueMarker()
+    let lines = (0..<60).map { "c\($0) \(marker)" }
+    let corpus = try home.directory.write("c.txt", "[t]\n" + lines.joined(separator: "\n") + "\n")
+    try Config.defaultTextForTests.replacingOccurrences(of: "tags = [\"morning\"]", with: "tags = [\"t\"]")
+      .replacingOccurrences(of: "tags = [\"late-night\"]", with: "tags = [\"t\"]")
+      .write(toFile: home.config, atomically: true, encoding: .utf8)
+    // A dunst of its own: its stall must not hold up the tests that share the suite's dunst.
+    let bus = try PrivateBus()
+    _ = try bus.startDunst()
+    let daemon = try home.start(["--corpus", corpus], bus: bus.address)
+    defer { daemon.stop() }
+    try home.waitForLog("started")
+    let environment = try home.environment(bus: bus.address)
+    let sends = try (0..<50).map { index in
+      try ChildProcess(
+        Affirm.binary, ["send", "--corpus", corpus, "--config", home.config], environment: environment,
+        stderr: home.directory.path + "/send-\(index).err")
+    }
+    let statuses = sends.map { $0.wait() }
+    for (index, status) in statuses.enumerated() {
+      let stderr = (try? String(contentsOfFile: home.directory.path + "/send-\(index).err", encoding: .utf8)) ?? ""
+      #expect(
+        status == 0 || (status == 69 && stderr.hasPrefix("affirm: ") && stderr.hasSuffix("\n")), "\(status): \(stderr)")
+      #expect(status != 0 || stderr.isEmpty, "\(stderr)")
+    }
+    let history = try Affirm.run(["history", "--json", "--config", home.config], environment: environment)
+    let items = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+    #expect(items.count == 50)
+    let delivered = items.filter { $0["status"] as? String == "delivered" }.compactMap { $0["body"] as? String }
+    #expect(delivered.count == statuses.count { $0 == 0 })
+    #expect(items.filter { $0["status"] as? String == "failed" }.count == statuses.count { $0 == 69 })
+    #expect(Set(delivered).count == delivered.count)
+    #expect(!delivered.isEmpty)
+    #expect(daemon.isRunning)
+  }
+
+  @Test(
+    "a read-only state directory: the notification still shows, exit 75 says it was not recorded",
+    .enabled(if: getuid() != 0, "root writes through read-only permissions"))
+  func readOnlyState() throws {
+    let home = try DaemonHome()
+    let marker = uniqueMarker()
+    let corpus = try home.directory.write("c.txt", "[t]\n\(marker)\n")
+    let stateDirectory = home.directory.path + "/state/affirm"
+    try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+    chmod(stateDirectory, 0o500)
+    defer { chmod(stateDirectory, 0o700) }
+    let result = try Affirm.run(
+      ["send", "--corpus", corpus, "--config", home.config], environment: try home.environment())
+    #expect(result.status == 75)
+    #expect(result.stderr.contains("shown, but not recorded"))
+    #expect(try Stack.notification(containing: marker) != nil)
+  }
+
+  @Test("a state database on a read-only mount: shown, exit 75 (works as root too)")
+  func readOnlyDatabaseFile() throws {
+    let home = try DaemonHome()
+    let marker = uniqueMarker()
+    let corpus = try home.directory.write("c.txt", "[t]\n\(marker)\n")
+    // A directory where the database should be makes the file impossible to open, for root too.
+    try FileManager.default.createDirectory(
+      atPath: home.directory.path + "/state/affirm/state.sqlite", withIntermediateDirectories: true)
+    let result = try Affirm.run(
+      ["send", "--corpus", corpus, "--config", home.config], environment: try home.environment())
+    #expect(result.status == 75, "\(result.stderr)")
+    #expect(result.stderr.hasPrefix("affirm: shown, but not recorded: cannot use the state database"))
+    #expect(try Stack.notification(containing: marker) != nil)
+  }
+
+  @Test("a corrupt database is moved aside with one log line, and the send works")
+  func corruptDatabase() throws {
+    let home = try DaemonHome()
+    let stateDirectory = home.directory.path + "/state/affirm"
+    try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+    try Data(repeating: 0x42, count: 4096).write(to: URL(fileURLWithPath: stateDirectory + "/state.sqlite"))
+    let marker = uniqueMarker()
+    let corpus = try home.directory.write("c.txt", "[t]\n\(marker)\n")
+    let result = try Affirm.run(
+      ["send", "--corpus", corpus, "--config", home.config], environment: try home.environment())
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 1)
+    #expect(result.stderr.contains("moved it to \(stateDirectory)/state.sqlite.corrupt-"))
+    let names = try FileManager.default.contentsOfDirectory(atPath: stateDirectory)
+    #expect(names.contains { $0.hasPrefix("state.sqlite.corrupt-") })
+  }
+}
