@@ -33,6 +33,12 @@ struct CorpusOptions: ParsableArguments {
   func load() throws(CorpusLoadError) -> Corpus {
     paths.isEmpty ? Corpus.builtin() : try Corpus.load(paths: paths)
   }
+
+  /// What a send picks from: the built-in corpus, or the given files through their cached
+  /// index (parsed in full only when a file changed).
+  func catalog(cacheDirectory: String) throws(CorpusLoadError) -> any EntryCatalog {
+    paths.isEmpty ? Corpus.builtin() : try CorpusIndex.catalog(paths: paths, cacheDirectory: cacheDirectory)
+  }
 }
 
 /// Options for commands that read the config file.

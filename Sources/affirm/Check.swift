@@ -4,6 +4,7 @@ import ArgumentParser
 extension AffirmCommand {
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "check",
       abstract: "Check the corpus and the config.",
       discussion: """
         Corpus: empty or unclosed tag lines, duplicates, entries over 160 characters, invalid UTF-8. \

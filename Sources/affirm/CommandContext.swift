@@ -15,8 +15,8 @@ struct CommandContext {
   init(config: ConfigOptions, corpus: CorpusOptions? = nil, readOnly: Bool = false) throws {
     let logger = bootstrapLogging(command: "state")
     loaded = try config.load()
-    let corpus = try corpus?.load() ?? Corpus.builtin()
     paths = config.paths
+    let corpus = try corpus?.catalog(cacheDirectory: paths.cacheDirectory) ?? Corpus.builtin()
     now = SystemWaiter.now()
     let zone = loaded.config.schedule(environment: config.environment).zone
     let path = StateStore.defaultPath(paths: paths)

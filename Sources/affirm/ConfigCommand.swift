@@ -16,6 +16,7 @@ extension AffirmCommand {
 
     struct Init: ParsableCommand {
       static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Write the default config, with comments, where affirm reads it (never over an existing file).")
 
       @OptionGroup var config: ConfigOptions
@@ -36,7 +37,7 @@ extension AffirmCommand {
     }
 
     struct Show: ParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Print the config in force, as TOML.")
+      static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the config in force, as TOML.")
 
       @OptionGroup var config: ConfigOptions
 

@@ -4,6 +4,7 @@ import ArgumentParser
 extension AffirmCommand {
   struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "history",
       abstract: "List deliveries, urges and resets, newest first.")
 
     @Option(help: ArgumentHelp("Only from this local date on (YYYY-MM-DD).", valueName: "date"))

@@ -1,10 +1,12 @@
 import AffirmCore
 import ArgumentParser
 import FoundationEssentials
+import Logging
 
 extension AffirmCommand {
   struct Next: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "next",
       abstract: "List the next fire times of the schedule.",
       discussion: "Pure computation from the config: needs no bus and changes nothing."
     )
@@ -23,6 +25,8 @@ extension AffirmCommand {
     @Flag(help: "Print a JSON array of {at, slot, urgency, tags}.")
     var json = false
 
+    @Option(help: .hidden) var simulate: Int?
+
     func validate() throws {
       guard count >= 0 && count <= 1_000_000 else { throw ValidationError("--count takes 0 to 1000000; got \(count)") }
     }
@@ -39,6 +43,14 @@ extension AffirmCommand {
           throw ExitCode(ExitStatus.usage)
         }
         start = parsed
+      }
+      if let simulate {
+        // Runs the daemon loop itself over `simulate` days with a clock that jumps to each deadline.
+        var host = SimulatedDaemonHost(start: start, end: start.adding(seconds: Int64(simulate) * 86_400))
+        var loop = DaemonLoop(schedule: schedule, marks: [:], logger: Logger(label: "simulate", factory: { _ in SwiftLogNoOpLogHandler() }))
+        _ = loop.run(host: &host)
+        print("simulated \(simulate) days: \(host.delivered) deliveries")
+        return
       }
       let times = schedule.upcoming(after: start, count: count)
       var output = ""

@@ -4,6 +4,7 @@ import ArgumentParser
 extension AffirmCommand {
   struct Reset: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "reset",
       abstract: "Start the no-contact count again (a slip is a step on the way, not a failure).",
       discussion: "Earlier streaks stay in the history; affirm stats shows the longest."
     )

@@ -8,6 +8,7 @@ import Logging
 extension AffirmCommand {
   struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "run",
       abstract: "Run the scheduler: show each slot's affirmations at their times.",
       discussion: """
         Waits for each fire time of the config's slots and shows an entry carrying the slot's \

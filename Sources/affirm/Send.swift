@@ -6,6 +6,7 @@ import FoundationEssentials
 extension AffirmCommand {
   struct Send: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "send",
       abstract: "Show one affirmation now (for cron, a hotkey or a script).",
       discussion: """
         Picks an entry carrying any of the given tags (every entry when no tag is given) from the \

@@ -10,6 +10,7 @@ import ArgumentParser
 extension AffirmCommand {
   struct Sos: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "sos",
       abstract: "For the moment you want to reach out: logs the urge and shows an urge line now.",
       discussion: """
         Bind it to a key. It records the urge (see affirm stats for when they come), shows an \

@@ -4,6 +4,7 @@ import ArgumentParser
 extension AffirmCommand {
   struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "stats",
       abstract: "Show the day count, the longest streak, what was shown, and when urges come.")
 
     @Flag(help: "Print one JSON object.")

@@ -2,6 +2,8 @@
 public struct AffirmPaths: Sendable, Equatable {
   public var configFile: String
   public var stateDirectory: String
+  /// Where prepared corpus indexes are kept; removing it loses nothing.
+  public var cacheDirectory: String
   /// `$XDG_RUNTIME_DIR/affirm` where the variable is set; else nil.
   public var runtimeDirectory: String?
 
@@ -14,6 +16,7 @@ public struct AffirmPaths: Sendable, Equatable {
     }
     configFile = base("XDG_CONFIG_HOME", ".config") + "/affirm/config.toml"
     stateDirectory = base("XDG_STATE_HOME", ".local/state") + "/affirm"
+    cacheDirectory = base("XDG_CACHE_HOME", ".cache") + "/affirm"
     runtimeDirectory = environment["XDG_RUNTIME_DIR"].flatMap {
       $0.hasPrefix("/") ? $0.trimmingSuffix("/") + "/affirm" : nil
     }

@@ -1,21 +1,24 @@
 /// One line of the corpus, with the tags of the tag line above it.
 public struct Affirmation: Sendable, Hashable {
   /// The text exactly as written in the corpus file (trimmed of surrounding white space).
-  public var text: String
+  public var text: String {
+    didSet { id = EntryID(text: text) }
+  }
   /// Lowercased tags, in the order the tag line gave them, without repeats.
   public var tags: [String]
   /// Where the entry stands, for diagnostics.
   public var location: SourceLocation
 
+  /// A stable identity derived from the normalized text, so reordering or editing
+  /// other lines of the corpus keeps this entry's history. Computed once: picks compare it often.
+  public private(set) var id: EntryID
+
   public init(text: String, tags: [String], location: SourceLocation) {
     self.text = text
     self.tags = tags
     self.location = location
+    id = EntryID(text: text)
   }
-
-  /// A stable identity derived from the normalized text, so reordering or editing
-  /// other lines of the corpus keeps this entry's history.
-  public var id: EntryID { EntryID(text: text) }
 
   /// Whether the entry carries any of `wanted`; an empty set means every entry is eligible.
   public func isEligible(forAnyOf wanted: Set<String>) -> Bool {
@@ -34,9 +37,27 @@ public struct EntryID: Sendable, Hashable, Comparable, CustomStringConvertible {
 
   public init(text: String) {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in EntryID.normalize(text).utf8 {
+    func add(_ byte: UInt8) {
       hash ^= UInt64(byte)
       hash &*= 0x0000_0100_0000_01b3
+    }
+    let utf8 = text.utf8
+    if utf8.allSatisfy({ $0 < 0x80 }) {
+      // The common case, without allocating: lowercase ASCII and fold white space in one pass.
+      var pendingSpace = false
+      var started = false
+      for byte in utf8 {
+        if byte == 0x20 || (0x09...0x0D).contains(byte) {
+          pendingSpace = started
+          continue
+        }
+        if pendingSpace { add(0x20) }
+        pendingSpace = false
+        started = true
+        add((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
+      }
+    } else {
+      for byte in EntryID.normalize(text).utf8 { add(byte) }
     }
     rawValue = hash
   }

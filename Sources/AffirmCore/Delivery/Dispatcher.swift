@@ -4,14 +4,14 @@ public import Logging
 /// no-contact day count), show it, record the outcome. Shared by `affirm send`, `affirm sos`
 /// and the daemon, so all three pick, word and record alike.
 public struct Dispatcher {
-  public var corpus: Corpus
+  public var corpus: any EntryCatalog
   public var config: Config
   public var zone: TimeZoneRules
   /// nil when the state database cannot be used: the notification is still shown.
   public var store: StateStore?
   public var logger: Logger
 
-  public init(corpus: Corpus, config: Config, zone: TimeZoneRules, store: StateStore?, logger: Logger) {
+  public init(corpus: any EntryCatalog, config: Config, zone: TimeZoneRules, store: StateStore?, logger: Logger) {
     self.corpus = corpus
     self.config = config
     self.zone = zone
@@ -33,13 +33,12 @@ public struct Dispatcher {
     tags: [String], urgency: Urgency, expireTimeout: Int32, now: Instant,
     using generator: inout some RandomNumberGenerator
   ) throws(SelectionError) -> NotificationRequest {
-    let eligible = try TagSelection(tags).eligibleEntries(in: corpus)
-    let entry =
-      (try? store?.preview(from: eligible, tags: tags, now: now, cooldown: config.cooldown, using: &generator)) ?? nil
-    return request(
-      for: entry ?? eligible.randomElement(using: &generator)!, urgency: urgency, expireTimeout: expireTimeout,
-      now: now,
-      firstOfDay: false)
+    let positions = try TagSelection(tags).eligiblePositions(in: corpus)
+    let previewed =
+      (try? store?.preview(
+        from: corpus, positions: positions, tags: tags, now: now, cooldown: config.cooldown, using: &generator)) ?? nil
+    guard let entry = previewed ?? randomEntry(positions, using: &generator) else { throw .noEligibleEntry(tags: tags) }
+    return request(for: entry, urgency: urgency, expireTimeout: expireTimeout, now: now, firstOfDay: false)
   }
 
   /// Picks, shows and records one notification.
@@ -47,21 +46,23 @@ public struct Dispatcher {
     tags: [String], urgency: Urgency, expireTimeout: Int32 = -1, source: DeliverySource, now: Instant,
     notifier: some Notifier, using generator: inout some RandomNumberGenerator
   ) throws(SelectionError) -> Outcome {
-    let eligible = try TagSelection(tags).eligibleEntries(in: corpus)
+    let positions = try TagSelection(tags).eligiblePositions(in: corpus)
     var stateError: StateError?
     var reservation: Reservation?
     if let store {
       let today = zone.localTime(at: now).date
       do {
         reservation = try store.reserve(
-          from: eligible, tags: tags, source: source, now: now,
+          from: corpus, positions: positions, tags: tags, source: source, now: now,
           dayStart: zone.resolve(today, WallTime(hour: 0, minute: 0)),
           cooldown: config.cooldown, using: &generator)
       } catch {
         stateError = error
       }
     }
-    let entry = reservation?.entry ?? eligible.randomElement(using: &generator)!
+    guard let entry = reservation?.entry ?? randomEntry(positions, using: &generator) else {
+      throw .noEligibleEntry(tags: tags)
+    }
     let request = request(
       for: entry, urgency: urgency, expireTimeout: expireTimeout, now: now, firstOfDay: reservation?.firstOfDay ?? false
     )
@@ -79,6 +80,10 @@ public struct Dispatcher {
       }
     }
     return Outcome(request: request, deliveryError: deliveryError, stateError: stateError)
+  }
+
+  func randomEntry(_ positions: [Int], using generator: inout some RandomNumberGenerator) -> Affirmation? {
+    positions.randomElement(using: &generator).flatMap { corpus.entry(at: $0) }
   }
 
   func request(for entry: Affirmation, urgency: Urgency, expireTimeout: Int32, now: Instant, firstOfDay: Bool)

@@ -1,15 +1,17 @@
 /// Picks the entry a notification shows and dresses it as a request.
 public struct Picker: Sendable {
-  public var corpus: Corpus
+  public var corpus: any EntryCatalog
 
-  public init(corpus: Corpus) { self.corpus = corpus }
+  public init(corpus: any EntryCatalog) { self.corpus = corpus }
 
   /// A request for a random entry carrying any of `tags` (any entry when empty).
   public func request(
     tags: [String], urgency: Urgency, expireTimeout: Int32 = -1, using generator: inout some RandomNumberGenerator
   ) throws(SelectionError) -> NotificationRequest {
-    let eligible = try TagSelection(tags).eligibleEntries(in: corpus)
-    let entry = eligible.randomElement(using: &generator)!
+    let positions = try TagSelection(tags).eligiblePositions(in: corpus)
+    guard let entry = positions.randomElement(using: &generator).flatMap({ corpus.entry(at: $0) }) else {
+      throw .noEligibleEntry(tags: tags)
+    }
     return NotificationRequest(entry: entry, urgency: urgency, expireTimeout: expireTimeout)
   }
 

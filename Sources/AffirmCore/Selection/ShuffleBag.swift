@@ -20,16 +20,37 @@ public enum ShuffleBag {
     from eligible: [Affirmation], shownThisCycle: Set<EntryID>, lastShown: EntryID?, onCooldown: Set<EntryID> = [],
     using generator: inout some RandomNumberGenerator
   ) -> Pick? {
-    guard !eligible.isEmpty else { return nil }
-    var remaining = eligible.filter { !shownThisCycle.contains($0.id) }
+    guard
+      let choice = pick(
+        ids: eligible.map(\.id), shownThisCycle: shownThisCycle, lastShown: lastShown, onCooldown: onCooldown,
+        using: &generator)
+    else { return nil }
+    return Pick(entry: eligible[choice.index], startsNewCycle: choice.startsNewCycle)
+  }
+
+  /// The same over entry ids: returns the index into `ids` of the entry to show.
+  ///
+  /// A few random probes find a fitting entry at once while the bag is well filled (each
+  /// probe is uniform, so an accepted one is uniform over the fitting entries); only a nearly
+  /// empty bag pays for a full pass. This keeps a 100,000-entry corpus cheap.
+  public static func pick(
+    ids: [EntryID], shownThisCycle: Set<EntryID>, lastShown: EntryID?, onCooldown: Set<EntryID> = [],
+    using generator: inout some RandomNumberGenerator
+  ) -> (index: Int, startsNewCycle: Bool)? {
+    guard !ids.isEmpty else { return nil }
+    for _ in 0..<32 {
+      let index = Int.random(in: ids.indices, using: &generator)
+      if !shownThisCycle.contains(ids[index]) && !onCooldown.contains(ids[index]) { return (index, false) }
+    }
+    var remaining = ids.indices.filter { !shownThisCycle.contains(ids[$0]) }
     var startsNewCycle = false
     if remaining.isEmpty {
       startsNewCycle = true
-      remaining = eligible.count > 1 ? eligible.filter { $0.id != lastShown } : eligible
+      remaining = ids.count > 1 ? ids.indices.filter { ids[$0] != lastShown } : Array(ids.indices)
     }
-    let rested = remaining.filter { !onCooldown.contains($0.id) }
+    let rested = remaining.filter { !onCooldown.contains(ids[$0]) }
     let candidates = rested.isEmpty ? remaining : rested
-    return Pick(entry: candidates.randomElement(using: &generator)!, startsNewCycle: startsNewCycle)
+    return (candidates.randomElement(using: &generator)!, startsNewCycle)
   }
 
   /// The bag's name for a tag selection: sends with the same tags share one bag.

@@ -32,9 +32,10 @@ extension StateStore {
   /// Picks an entry from the shuffle bag of `tags` and records it as pending, in one
   /// IMMEDIATE transaction, so concurrent sends never pick the same entry.
   public func reserve(
-    from eligible: [Affirmation], tags: [String], source: DeliverySource, now: Instant, dayStart: Instant,
-    cooldown: Span?, using generator: inout some RandomNumberGenerator
+    from catalog: some EntryCatalog, positions: [Int], tags: [String], source: DeliverySource, now: Instant,
+    dayStart: Instant, cooldown: Span?, using generator: inout some RandomNumberGenerator
   ) throws(StateError) -> Reservation {
+    let eligible = positions.map { catalog.id(at: $0) }
     let key = ShuffleBag.key(forTags: tags)
     var picker = SplitMix64(seed: generator.next())
     do {
@@ -64,9 +65,11 @@ extension StateStore {
             ).map { EntryID(hex: $0) })
         }
         guard
-          let pick = ShuffleBag.pick(
-            from: eligible, shownThisCycle: shown, lastShown: last, onCooldown: onCooldown, using: &picker)
+          let choice = ShuffleBag.pick(
+            ids: eligible, shownThisCycle: shown, lastShown: last, onCooldown: onCooldown, using: &picker),
+          let entry = catalog.entry(at: positions[choice.index])
         else { return .rollback }
+        let pick = ShuffleBag.Pick(entry: entry, startsNewCycle: choice.startsNewCycle)
         if pick.startsNewCycle {
           let newest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM delivery") ?? 0
           try db.execute(
@@ -109,9 +112,10 @@ extension StateStore {
 
   /// Which entries are still in the bag of `tags` (for `--dry-run`, which reserves nothing).
   public func preview(
-    from eligible: [Affirmation], tags: [String], now: Instant, cooldown: Span?,
+    from catalog: some EntryCatalog, positions: [Int], tags: [String], now: Instant, cooldown: Span?,
     using generator: inout some RandomNumberGenerator
   ) throws(StateError) -> Affirmation? {
+    let eligible = positions.map { catalog.id(at: $0) }
     let key = ShuffleBag.key(forTags: tags)
     do {
       return try database.read { db in
@@ -133,9 +137,11 @@ extension StateStore {
               arguments: [now.seconds - cooldown.seconds]
             ).map { EntryID(hex: $0) })
         }
-        return ShuffleBag.pick(
-          from: eligible, shownThisCycle: shown, lastShown: last, onCooldown: onCooldown, using: &generator)?
-          .entry
+        guard
+          let choice = ShuffleBag.pick(
+            ids: eligible, shownThisCycle: shown, lastShown: last, onCooldown: onCooldown, using: &generator)
+        else { return nil }
+        return catalog.entry(at: positions[choice.index])
       }
     } catch {
       throw StateError.wrapping(error, path: path)

@@ -68,6 +68,11 @@ public final class StateStore: @unchecked Sendable {
     configuration.readonly = readOnly
     if !readOnly { configuration.journalMode = .wal }
     configuration.label = "affirm.state"
+    // In WAL mode NORMAL keeps the database consistent through any crash and only skips the
+    // fsync per commit; a power cut can lose the last delivery row, never corrupt the file.
+    if !readOnly {
+      configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+    }
     do {
       database = try DatabaseQueue(path: path, configuration: configuration)
       let migrator = Self.migrator

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@testable import AffirmCore
+
+@Suite("the cached corpus index")
+struct CorpusIndexTests {
+  func makeDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("affirm-index-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
+  @Test("the index holds the same entries, ids, tags and places as a full parse")
+  func roundTrip() throws {
+    let directory = try makeDirectory()
+    let file = directory + "/c.txt"
+    try "[morning, urge]\nOne.\nTom & Jerry <3\n[healing]\nÉté, encore.\nuntagged? no: tagged healing\n"
+      .write(toFile: file, atomically: true, encoding: .utf8)
+    let first = try CorpusIndex.catalog(paths: [file], cacheDirectory: directory + "/cache")
+    #expect(first is Corpus)  // the first call parses and writes the index
+    let second = try CorpusIndex.catalog(paths: [file], cacheDirectory: directory + "/cache")
+    let index = try #require(second as? CorpusIndex)
+    let corpus = try Corpus.load(paths: [file])
+    #expect(index.count == corpus.count)
+    #expect(index.knownTags == corpus.knownTags)
+    for position in 0..<corpus.count {
+      #expect(index.id(at: position) == corpus.id(at: position))
+      #expect(index.entry(at: position) == corpus.entry(at: position))
+    }
+    for tags in [[], ["urge"], ["healing"], ["urge", "healing"]] as [Set<String>] {
+      #expect(index.positions(forAnyOf: tags) == corpus.positions(forAnyOf: tags))
+    }
+  }
+
+  @Test("a changed source is parsed again, never read from a stale index")
+  func invalidation() throws {
+    let directory = try makeDirectory()
+    let file = directory + "/c.txt"
+    try "[a]\nOne.\n".write(toFile: file, atomically: true, encoding: .utf8)
+    _ = try CorpusIndex.catalog(paths: [file], cacheDirectory: directory + "/cache")
+    #expect(try CorpusIndex.catalog(paths: [file], cacheDirectory: directory + "/cache") is CorpusIndex)
+    try "[a]\nOne.\nTwo.\n".write(toFile: file, atomically: true, encoding: .utf8)
+    let changed = try CorpusIndex.catalog(paths: [file], cacheDirectory: directory + "/cache")
+    #expect(changed is Corpus)
+    #expect(changed.count == 2)
+    let reindexed = try CorpusIndex.catalog(paths: [file], cacheDirectory: directory + "/cache")
+    #expect(reindexed is CorpusIndex && reindexed.count == 2)
+  }
+
+  @Test("a damaged index is ignored and rebuilt")
+  func damaged() throws {
+    let directory = try makeDirectory()
+    let file = directory + "/c.txt"
+    try "[a]\nOne.\n".write(toFile: file, atomically: true, encoding: .utf8)
+    _ = try CorpusIndex.catalog(paths: [file], cacheDirectory: directory + "/cache")
+    let names = try FileManager.default.contentsOfDirectory(atPath: directory + "/cache")
+    for name in names {
+      let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/cache/" + name))
+      try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: directory + "/cache/" + name))
+    }
+    let catalog = try CorpusIndex.catalog(paths: [file], cacheDirectory: directory + "/cache")
+    #expect(catalog.count == 1)
+    #expect(catalog.entry(at: 0)?.text == "One.")
+  }
+
+  @Test("the ASCII fast path of entry ids agrees with the general normalization")
+  func entryIDFastPath() {
+    for text in ["Choose  yourself.", " \tLeading and trailing\n ", "MiXeD CaSe", "a\u{0B}b\u{0C}c", "", "   "] {
+      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+      for byte in EntryID.normalize(text).utf8 {
+        hash ^= UInt64(byte)
+        hash &*= 0x0000_0100_0000_01b3
+      }
+      #expect(EntryID(text: text).rawValue == hash, "\(text.debugDescription)")
+    }
+  }
+}
