@@ -37,7 +37,8 @@ extension AffirmCommand {
     }
 
     struct Show: ParsableCommand {
-      static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the config in force, as TOML.")
+      static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Print the config in force, as TOML.")
 
       @OptionGroup var config: ConfigOptions
 

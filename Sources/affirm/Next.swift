@@ -47,7 +47,8 @@ extension AffirmCommand {
       if let simulate {
         // Runs the daemon loop itself over `simulate` days with a clock that jumps to each deadline.
         var host = SimulatedDaemonHost(start: start, end: start.adding(seconds: Int64(simulate) * 86_400))
-        var loop = DaemonLoop(schedule: schedule, marks: [:], logger: Logger(label: "simulate", factory: { _ in SwiftLogNoOpLogHandler() }))
+        var loop = DaemonLoop(
+          schedule: schedule, marks: [:], logger: Logger(label: "simulate", factory: { _ in SwiftLogNoOpLogHandler() }))
         _ = loop.run(host: &host)
         print("simulated \(simulate) days: \(host.delivered) deliveries")
         return

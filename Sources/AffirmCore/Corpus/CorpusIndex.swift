@@ -95,7 +95,8 @@ public struct CorpusIndex: EntryCatalog {
     out.u32(UInt32(tags.count))
     for tag in tags { out.string(tag) }
     let bit = Dictionary(uniqueKeysWithValues: tags.enumerated().map { ($0.element, UInt64(1) << UInt64($0.offset)) })
-    let fileNumber = Dictionary(sources.enumerated().map { ($0.element.path, UInt32($0.offset)) }, uniquingKeysWith: { a, _ in a })
+    let fileNumber = Dictionary(
+      sources.enumerated().map { ($0.element.path, UInt32($0.offset)) }, uniquingKeysWith: { a, _ in a })
     out.u32(UInt32(corpus.entries.count))
     for entry in corpus.entries { out.u64(entry.id.rawValue) }
     for entry in corpus.entries { out.u64(entry.tags.reduce(0) { $0 | (bit[$1] ?? 0) }) }
@@ -124,7 +125,8 @@ public struct CorpusIndex: EntryCatalog {
     for _ in 0..<(try reader.count(limit: 1 << 20)) {
       sources.append(
         Source(
-          path: try reader.string(), size: Int64(bitPattern: try reader.u64()), modified: Int64(bitPattern: try reader.u64()),
+          path: try reader.string(), size: Int64(bitPattern: try reader.u64()),
+          modified: Int64(bitPattern: try reader.u64()),
           modifiedNanoseconds: Int64(bitPattern: try reader.u64()), inode: try reader.u64()))
     }
     var tags: [String] = []
@@ -137,7 +139,8 @@ public struct CorpusIndex: EntryCatalog {
     let offsets = try reader.u64s(count + 1)
     guard zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw Malformed() }
     return CorpusIndex(
-      path: path, sources: sources, knownTags: tags, ids: ids, masks: masks, lines: lines, files: files, textOffsets: offsets,
+      path: path, sources: sources, knownTags: tags, ids: ids, masks: masks, lines: lines, files: files,
+      textOffsets: offsets,
       textStart: reader.offset)
   }
 }
@@ -175,7 +178,9 @@ private struct IndexReader {
     let raw = try bytes(count * 8)
     return [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
       raw.withUnsafeBytes { source in
-        for index in 0..<count { buffer[index] = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)) }
+        for index in 0..<count {
+          buffer[index] = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
+        }
       }
       initialized = count
     }
@@ -185,7 +190,9 @@ private struct IndexReader {
     let raw = try bytes(count * 4)
     return [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
       raw.withUnsafeBytes { source in
-        for index in 0..<count { buffer[index] = UInt32(littleEndian: source.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)) }
+        for index in 0..<count {
+          buffer[index] = UInt32(littleEndian: source.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
+        }
       }
       initialized = count
     }
@@ -219,7 +226,9 @@ enum IndexFile {
     var bytes = [UInt8](repeating: 0, count: count)
     var done = 0
     while done < count {
-      let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+      let got = bytes.withUnsafeMutableBytes {
+        pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+      }
       guard got > 0 else { throw CorpusIndex.Malformed() }
       done += got
     }
