@@ -53,7 +53,7 @@ public enum ConfigParser {
       }
       for value in values {
         guard case .table(let table) = value.kind else {
-          throw ConfigError(value.location, "each slot must be a table ([[slot]]), not \(value.typeName)")
+          throw ConfigError(value.location, "each slot must be a table ([[slot]]), not \(article(value.typeName))")
         }
         let slot = try parseSlot(table)
         if let first = firstUse[slot.name] {
@@ -106,7 +106,8 @@ public enum ConfigParser {
         throw ConfigError(entry.value.location, "at needs at least one time, like [\"08:00\"]")
       }
       var times: [WallTime] = []
-      for value in values { times.append(try wallTime(value, key: "at")) }
+      let key = entry.value.arrayValue == nil ? "at" : "each time in at"
+      for value in values { times.append(try wallTime(value, key: key)) }
       timing = .at(times)
     case "every":
       let (from, until) = try window(table, name: name, kind: "every")
@@ -124,7 +125,7 @@ public enum ConfigParser {
       let entry = table["random"]!
       guard case .integer(let count) = entry.value.kind else {
         throw ConfigError(
-          entry.value.location, "random must be a whole number of times a day, not \(entry.value.typeName)")
+          entry.value.location, "random must be a whole number of times a day, not \(article(entry.value.typeName))")
       }
       guard (1...1440).contains(count) else {
         throw ConfigError(entry.value.location, "random must be from 1 to 1440 times a day, not \(count)")
@@ -144,7 +145,7 @@ public enum ConfigParser {
     var days: Set<Weekday> = []
     if let entry = table["days"] {
       for value in try array(entry) {
-        let text = try string(value, key: "days")
+        let text = try string(value, key: "each day in days")
         guard let day = Weekday(shortName: text) else {
           throw ConfigError(value.location, "unknown day \"\(text)\" (use mon, tue, wed, thu, fri, sat, sun)")
         }
@@ -158,7 +159,7 @@ public enum ConfigParser {
     var tags: [String] = []
     if let entry = table["tags"] {
       for value in try array(entry) {
-        let tag = try string(value, key: "tags").lowercased()
+        let tag = try string(value, key: "each tag in tags").lowercased()
         guard CorpusParser.isValidTag(tag) else {
           throw ConfigError(value.location, "tag \"\(tag)\" is not a word; use letters, digits, - and _")
         }
@@ -226,11 +227,16 @@ public enum ConfigParser {
   }
 
   static func wallTime(_ value: TOMLValue, key: String) throws(ConfigError) -> WallTime {
-    if case .localTime(let time) = value.kind, time.nanosecond == 0 {
-      return WallTime(hour: time.hour, minute: time.minute, second: time.second)
+    let text: String
+    if case .localTime(let time) = value.kind {
+      if time.nanosecond == 0 { return WallTime(hour: time.hour, minute: time.minute, second: time.second) }
+      text = time.description
+    } else {
+      text = try string(value, key: key)
     }
-    let text = try string(value, key: key)
-    guard let time = WallTime(text) else {
+    // WallTime and Span read digits as Characters; only ASCII keeps a combining mark from
+    // making "0\u{301}" look like a digit that Int then refuses.
+    guard text.utf8.allSatisfy({ $0 < 0x80 }), let time = WallTime(text) else {
       throw ConfigError(value.location, "invalid time \"\(text)\" (use HH:MM or HH:MM:SS, from 00:00 to 23:59:59)")
     }
     return time
@@ -238,7 +244,7 @@ public enum ConfigParser {
 
   static func span(_ entry: TOMLEntry) throws(ConfigError) -> Span {
     let text = try string(entry)
-    guard let span = Span(text) else {
+    guard text.utf8.allSatisfy({ $0 < 0x80 }), let span = Span(text) else {
       throw ConfigError(
         entry.value.location, "invalid duration \"\(text)\" for \(entry.key) (use forms like 90s, 30m, 1h30m, 3d)")
     }

@@ -26,13 +26,18 @@ enum TextFiles {
   }
 
   /// The whole file; refuses files over `limit` bytes rather than exhausting memory.
+  ///
+  /// Only regular files: opening a FIFO would wait for a writer forever, and a device may
+  /// never end. The type is checked before opening, and again on the descriptor (opened
+  /// with O_NONBLOCK, so a FIFO swapped in between cannot block the open either).
   static func read(_ path: String, limit: Int = 64 << 20) throws(Failure) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    try requireRegularFile(path)
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else { throw Failure(errno: errno) }
     defer { close(descriptor) }
     var info = stat()
     guard fstat(descriptor, &info) == 0 else { throw Failure(errno: errno) }
-    if (info.st_mode & S_IFMT) == S_IFDIR { throw Failure(errno: EISDIR) }
+    try requireRegularFile(mode: info.st_mode)
     if info.st_size > limit { throw Failure("larger than \(limit >> 20) MiB") }
     var bytes: [UInt8] = []
     bytes.reserveCapacity(Int(info.st_size))
@@ -48,6 +53,20 @@ enum TextFiles {
       if bytes.count > limit { throw Failure("larger than \(limit >> 20) MiB") }
     }
     return bytes
+  }
+
+  static func requireRegularFile(_ path: String) throws(Failure) {
+    var info = stat()
+    guard stat(path, &info) == 0 else { throw Failure(errno: errno) }
+    try requireRegularFile(mode: info.st_mode)
+  }
+
+  static func requireRegularFile(mode: mode_t) throws(Failure) {
+    switch mode & S_IFMT {
+    case S_IFREG: return
+    case S_IFDIR: throw Failure(errno: EISDIR)
+    default: throw Failure("not a regular file")
+    }
   }
 
   /// The names in a directory, without `.` and `..`.

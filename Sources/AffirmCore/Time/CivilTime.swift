@@ -142,7 +142,8 @@ public struct WallTime: Sendable, Hashable, Comparable, CustomStringConvertible 
 }
 
 extension Character {
-  var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+  /// Only the ten ASCII digits: `("0"..."9").contains` would also take "0" plus a combining mark.
+  var isASCIIDigit: Bool { asciiValue.map { (0x30...0x39).contains($0) } ?? false }
 }
 
 /// A point in time: whole seconds since the Unix epoch, UTC. Calendar time, not a clock.

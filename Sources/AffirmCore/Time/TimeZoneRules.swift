@@ -210,6 +210,8 @@ private struct ByteReader {
   mutating func header() throws(TimeZoneRules.FormatError) -> Header {
     guard Array(try take(4)) == Array("TZif".utf8) else { throw .init() }
     let versionByte = try take(1).first!
+    // RFC 8536: NUL for version 1, else an ASCII digit ("2", "3", "4", later ones alike).
+    guard versionByte == 0 || (UInt8(ascii: "2")...UInt8(ascii: "9")).contains(versionByte) else { throw .init() }
     _ = try take(15)
     var counts: [Int] = []
     for _ in 0..<6 {
