@@ -249,7 +249,11 @@ final class PrivateBus {
       """)
     daemon = try ChildProcess("/usr/bin/dbus-daemon", ["--config-file=\(config)", "--nofork", "--nopidfile"])
     address = "unix:path=\(socket)"
-    try waitUntil("dbus-daemon listens") { FileManager.default.fileExists(atPath: socket) }
+    // The socket file appears at bind(), before listen(): wait until the bus answers a call,
+    // or a test that stops the daemon at once could find it refusing connections instead.
+    try waitUntil("dbus-daemon answers") {
+      try FileManager.default.fileExists(atPath: socket) && self.busAnswers()
+    }
   }
 
   /// Starts dunst on this bus (on the suite's Xvfb display) and waits until it owns the name.
@@ -262,6 +266,16 @@ final class PrivateBus {
     server = dunst
     try waitUntil("dunst owns org.freedesktop.Notifications") { try self.hasNotificationServer() }
     return dunst
+  }
+
+  func busAnswers() throws -> Bool {
+    let result = try runProcess(
+      "/usr/bin/dbus-send",
+      [
+        "--bus=\(address)", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+        "org.freedesktop.DBus.GetId",
+      ])
+    return result.status == 0
   }
 
   func hasNotificationServer() throws -> Bool {

@@ -1,0 +1,366 @@
+import AffirmCore
+import AffirmNotify
+import ArgumentParser
+import FoundationEssentials
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+extension AffirmCommand {
+  struct Doctor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show on one screen what works and what does not, each problem with its fix.",
+      discussion: """
+        Checks the session bus, the notification server, the config, the corpus, the state \
+        database and the daemon, and lists the next fire times. Exit status 0 when a \
+        notification can be shown now (other problems are still listed), 65 for a bad config, \
+        66 for an unreadable config or corpus, 69 for no bus or no notification server.
+        """
+    )
+
+    @OptionGroup var config: ConfigOptions
+    @OptionGroup var corpus: CorpusOptions
+
+    func run() throws {
+      var report = DoctorReport()
+      let binary = (try? DesktopFiles.currentExecutable().get()) ?? "affirm"
+      report.text("affirm \(AffirmCommand.configuration.version) (\(binary))\n")
+
+      let deliveryStatus = checkDelivery(&report)
+      let (loaded, configStatus) = checkConfig(&report)
+      checkState(&report)
+      checkDaemon(&report, binary: binary)
+      if let loaded { checkSchedule(&report, loaded.config) }
+
+      let status = configStatus ?? deliveryStatus ?? 0
+      let others = report.problems + report.warnings
+      var summary: String
+      if status == 0 {
+        summary = "A notification can be shown now."
+        if others > 0 {
+          summary += " \(others) thing\(others == 1 ? "" : "s") above need\(others == 1 ? "s" : "") care."
+        }
+      } else if configStatus != nil {
+        summary = "affirm cannot work with this config or corpus; fix the ✗ lines above."
+      } else {
+        summary = "No notification can be shown now; fix the ✗ lines above."
+      }
+      report.text("\n" + summary)
+      print(report.output, terminator: "")
+      if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The bus and the server; 69 when a notification cannot reach a server.
+    func checkDelivery(_ report: inout DoctorReport) -> Int32? {
+      let bus: SessionBus
+      do throws(DeliveryError) {
+        bus = try BusDiscovery.locate(environment: config.environment, userID: BusDiscovery.currentUserID)
+      } catch {
+        switch error {
+        case .refusedAddress(let address):
+          report.add(
+            .problem, "session bus: DBUS_SESSION_BUS_ADDRESS is \"\(address)\", which would start a hidden bus",
+            fix:
+              "set it to your session's bus (usually unix:path=/run/user/\(BusDiscovery.currentUserID)/bus), or unset it"
+          )
+        default:
+          report.add(
+            .problem, "session bus: none found",
+            details: [
+              "DBUS_SESSION_BUS_ADDRESS is unset, and neither $XDG_RUNTIME_DIR/bus nor "
+                + "/run/user/\(BusDiscovery.currentUserID)/bus exists."
+            ],
+            fix: "run affirm inside your desktop session, or set DBUS_SESSION_BUS_ADDRESS to its bus, "
+              + "which a terminal of the session prints:\necho $DBUS_SESSION_BUS_ADDRESS")
+        }
+        report.add(.problem, "notification server: not checked without a bus")
+        return ExitStatus.unavailable
+      }
+      report.add(.ok, "session bus: found through \(bus.source)", details: [bus.address])
+
+      let notifier = LibNotifyNotifier(bus: bus)
+      do throws(DeliveryError) {
+        let information = try notifier.serverInformation()
+        let field = { (index: Int) in information.indices.contains(index) ? information[index] : "?" }
+        let capabilities = notifier.capabilities.joined(separator: ", ")
+        report.add(
+          .ok, "notification server: \(field(0)) \(field(2)) by \(field(1)), spec \(field(3))",
+          details: ["capabilities: " + (capabilities.isEmpty ? "none listed" : capabilities)])
+        if !notifier.capabilities.isEmpty && !notifier.capabilities.contains("body") {
+          report.add(
+            .warning, "the server shows summaries only (no \"body\" capability)",
+            details: ["affirm's lines are in the body; you will see only the short summary."])
+        }
+        return nil
+      } catch {
+        switch error {
+        case .busUnreachable(let address, let reason):
+          report.add(
+            .problem, "session bus: \(address) does not answer", details: [reason],
+            fix: "check that your desktop session, and its bus, run:\nsystemctl --user status dbus")
+        case .serverNotResponding(let pid, let seconds):
+          let who = pid.map { "pid \($0)" } ?? "the server"
+          report.add(
+            .problem,
+            "notification server: \(who) did not answer within \(seconds.formatted(maximumFractionDigits: 1)) s",
+            fix: "it may be stopped or hung: restart it" + (pid.map { " (if it was stopped: kill -CONT \($0))" } ?? ""))
+        case .rejected(let reason):
+          report.add(.problem, "notification server: it answered with an error", details: [reason], fix: "restart it")
+        default:
+          report.add(
+            .problem, "notification server: none on the bus (nothing owns org.freedesktop.Notifications)",
+            fix: "start one, such as dunst or mako, or log in to a desktop that has one (GNOME, KDE, Xfce)")
+        }
+        return ExitStatus.unavailable
+      }
+    }
+
+    /// The config and the corpus; their exit status when affirm cannot work with them.
+    func checkConfig(_ report: inout DoctorReport) -> (LoadedConfig?, Int32?) {
+      let loaded: LoadedConfig
+      do throws(ConfigLoadError) {
+        loaded = try config.load()
+      } catch {
+        switch error {
+        case .invalid(let problem):
+          report.add(
+            .problem, "config: invalid", details: [problem.description],
+            fix: "edit it; affirm check lists every problem, and affirm config show prints the config in force")
+        case .unreadable:
+          report.add(
+            .problem, "config: unreadable", details: [error.description],
+            fix: "make it readable, or give another with --config")
+        }
+        _ = checkCorpus(&report, config: nil)
+        return (nil, error.exitStatus)
+      }
+      let zone = loaded.config.schedule(environment: config.environment).zone.identifier
+      let slots = "\(loaded.config.slots.count) slot\(loaded.config.slots.count == 1 ? "" : "s"), zone \(zone)"
+      if let path = loaded.path {
+        report.add(.ok, "config: \(slots)", details: [path])
+      } else {
+        report.add(
+          .ok, "config: the built-in default, \(slots)",
+          details: ["no file at \(config.paths.configFile)", "affirm config init writes one to edit"])
+      }
+      return (loaded, checkCorpus(&report, config: loaded.config))
+    }
+
+    func checkCorpus(_ report: inout DoctorReport, config: Config?) -> Int32? {
+      let loaded: Corpus
+      do throws(CorpusLoadError) {
+        loaded = try corpus.load()
+      } catch {
+        report.add(
+          .problem, "corpus: unreadable", details: [error.description],
+          fix: "give a readable file or directory with --corpus")
+        return error.exitStatus
+      }
+      let source = corpus.paths.isEmpty ? "built-in" : corpus.paths.joined(separator: ", ")
+      guard !loaded.entries.isEmpty else {
+        report.add(.problem, "corpus: \(source) has no entries", fix: "affirm check shows why")
+        return ExitStatus.dataError
+      }
+      let tags = loaded.knownTags.map { tag in "\(tag) \(loaded.entries.count { $0.tags.contains(tag) })" }
+      report.add(
+        .ok, "corpus: \(source), \(loaded.entries.count) entries", details: ["by tag: " + tags.joined(separator: ", ")])
+      if !loaded.diagnostics.isEmpty {
+        let count = loaded.diagnostics.count
+        report.add(
+          .warning, "corpus: \(count) problem\(count == 1 ? "" : "s") (such entries may be skipped)",
+          fix: "affirm check lists them")
+      }
+      guard let config else { return nil }
+      let unknown = Picker(corpus: loaded).unknownSlotTags(in: config)
+      guard !unknown.isEmpty else { return nil }
+      report.add(
+        .problem, "config: slot tags no corpus entry carries; affirm run refuses to start",
+        details: unknown.map(\.description), fix: "change the slot's tags, or add entries that carry them")
+      return ExitStatus.dataError
+    }
+
+    func checkState(_ report: inout DoctorReport) {
+      let path = StateStore.defaultPath(paths: config.paths)
+      do throws(StateError) {
+        guard let store = try StateStore.openReadOnly(path: path) else {
+          report.add(
+            .warning, "state database: not created yet",
+            details: [path, "the first affirm send, affirm sos or affirm run creates it"])
+          return
+        }
+        let shown = try store.deliveredCount()
+        report.add(.ok, "state database: \(shown) notification\(shown == 1 ? "" : "s") shown so far", details: [path])
+      } catch {
+        var info = stat()
+        let isDirectory = stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        let fix =
+          isDirectory
+          ? "move it away:\nmv \(DesktopFiles.shellQuoted(path)) \(DesktopFiles.shellQuoted(path + ".old"))"
+          : "the next affirm send or affirm run moves it aside (to state.sqlite.corrupt-<time>) and starts "
+            + "a fresh one; or move it away yourself"
+        report.add(
+          .problem, "state database: unusable",
+          details: [path, isDirectory ? "it is a directory, not a database" : plainReason(error)], fix: fix)
+      }
+    }
+
+    func checkDaemon(_ report: inout DoctorReport, binary: String) {
+      let paths = config.paths
+      let lockPath = (paths.runtimeDirectory ?? paths.stateDirectory) + "/daemon.lock"
+      let locations = DesktopFiles.Locations(environment: config.environment)
+      var setup: [String] = []
+      var unitEnabled = false
+      var unitInstalled = false
+      var autostartInstalled = false
+      if let locations {
+        if case .ours = try? DesktopFiles.inspect(locations.unit) {
+          unitInstalled = true
+          unitEnabled = !DesktopFiles.enablementLinks(in: locations).isEmpty
+          setup += ["set up as a systemd user unit (\(unitEnabled ? "enabled" : "not enabled")):", locations.unit]
+        }
+        if case .ours = try? DesktopFiles.inspect(locations.autostart) {
+          autostartInstalled = true
+          setup += ["set up as an autostart entry:", locations.autostart]
+        }
+      }
+      let started = setup.isEmpty ? ["not set up to start with your session"] : setup
+
+      switch DaemonState(lockPath: lockPath) {
+      case .running(let pid):
+        report.add(.ok, "daemon: running" + (pid.map { " (pid \($0))" } ?? ""), details: started)
+        return
+      case .unknown(let reason):
+        report.add(.warning, "daemon: cannot tell whether it runs", details: ["\(lockPath): \(reason)"] + started)
+        return
+      case .notRunning(let stalePid):
+        var details = started
+        if let stalePid { details.append("\(lockPath) names pid \(stalePid), which no longer holds it (stale)") }
+        let fix: String
+        if unitEnabled {
+          fix =
+            "see why it stopped, and start it again:\n\(DesktopFiles.logCommand)\nsystemctl --user restart affirm.service"
+        } else if unitInstalled {
+          fix = "enable and start it:\nsystemctl --user daemon-reload\nsystemctl --user enable --now affirm.service"
+        } else if autostartInstalled {
+          fix =
+            "it starts with your next login; to start it now:\n"
+            + "setsid -f \(DesktopFiles.shellQuoted(binary)) run >/dev/null 2>&1"
+        } else {
+          fix = "affirm install, then run the two systemctl commands it prints (or affirm install --autostart)"
+        }
+        report.add(.warning, "daemon: not running", details: details, fix: fix)
+      }
+    }
+
+    func checkSchedule(_ report: inout DoctorReport, _ config: Config) {
+      let schedule = config.schedule(environment: self.config.environment)
+      let now = Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down)))
+      let upcoming = schedule.upcoming(after: now, count: 3)
+      guard !upcoming.isEmpty else {
+        report.add(.warning, "next fire times: none", details: ["the config has no slots that fire"])
+        return
+      }
+      let width = upcoming.map(\.slot.count).max() ?? 0
+      report.add(
+        .ok, "next fire times:",
+        details: upcoming.map {
+          "\(ISO8601.format($0.instant, in: schedule.zone))  \($0.slot.padding(width))  \($0.urgency.rawValue)"
+        })
+    }
+  }
+}
+
+/// A state error's reason without the wrapping of an internal error type's description.
+func plainReason(_ error: StateError) -> String {
+  guard case .unavailable(_, var reason) = error else { return "\(error)" }
+  for wrapper in ["unusable(\"", "unavailable(\""] where reason.hasPrefix(wrapper) && reason.hasSuffix("\")") {
+    reason = String(reason.dropFirst(wrapper.count).dropLast(2))
+  }
+  return reason
+}
+
+/// Whether `affirm run` holds its instance lock: the pid in the lock file must be alive and
+/// the lock held (a pid file nobody holds the lock on is stale).
+enum DaemonState: Equatable {
+  case running(pid: Int32?)
+  case notRunning(stalePid: Int32?)
+  case unknown(String)
+
+  init(lockPath: String) {
+    let descriptor = open(lockPath, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      self = errno == ENOENT ? .notRunning(stalePid: nil) : .unknown(String(cString: strerror(errno)))
+      return
+    }
+    defer { close(descriptor) }
+    var buffer = [UInt8](repeating: 0, count: 32)
+    let count = pread(descriptor, &buffer, buffer.count, 0)
+    let text = count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
+    let pid = Int32(text.split(whereSeparator: \.isWhitespace).first ?? "")
+    if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
+      flock(descriptor, LOCK_UN)
+      self = .notRunning(stalePid: pid)
+      return
+    }
+    guard errno == EWOULDBLOCK else {
+      self = .unknown(String(cString: strerror(errno)))
+      return
+    }
+    if let pid, pid > 0, kill(pid, 0) == 0 || errno == EPERM {
+      self = .running(pid: pid)
+    } else {
+      self = .running(pid: nil)
+    }
+  }
+}
+
+/// The doctor's screen: one line per finding with its mark, details and fix indented below,
+/// wrapped at 80 columns.
+struct DoctorReport {
+  enum Mark: String {
+    case ok = "✓"
+    case warning = "!"
+    case problem = "✗"
+  }
+
+  static let width = 80
+  private(set) var output = ""
+  private(set) var problems = 0
+  private(set) var warnings = 0
+
+  mutating func text(_ line: String) { output += line + "\n" }
+
+  mutating func add(_ mark: Mark, _ headline: String, details: [String] = [], fix: String? = nil) {
+    switch mark {
+    case .ok: break
+    case .warning: warnings += 1
+    case .problem: problems += 1
+    }
+    output += Self.wrap(headline, first: mark.rawValue + " ", rest: "    ")
+    for detail in details { output += Self.wrap(detail, first: "    ", rest: "      ") }
+    guard let fix else { return }
+    // The first line of a fix is prose; each further line is a command, shown whole.
+    let parts = fix.split(separator: "\n")
+    output += Self.wrap("fix: " + (parts.first ?? ""), first: "    ", rest: "      ")
+    for command in parts.dropFirst() { output += "      " + command + "\n" }
+  }
+
+  /// `text` broken at spaces to fit the width; a word longer than a line gets a line of its own.
+  static func wrap(_ text: String, first: String, rest: String) -> String {
+    var lines: [String] = []
+    var line = first
+    var lineHasWord = false
+    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+      if lineHasWord && line.count + 1 + word.count > width {
+        lines.append(line)
+        line = rest + word
+      } else {
+        line += (lineHasWord ? " " : "") + word
+      }
+      lineHasWord = true
+    }
+    lines.append(line)
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
