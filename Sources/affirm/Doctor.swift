@@ -10,6 +10,7 @@ import FoundationEssentials
 extension AffirmCommand {
   struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "doctor",
       abstract: "Show on one screen what works and what does not, each problem with its fix.",
       discussion: """
         Checks the session bus, the notification server, the config, the corpus, the state \

@@ -5,6 +5,7 @@ import FoundationEssentials
 extension AffirmCommand {
   struct Install: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "install",
       abstract: "Start affirm run with your session: a systemd user unit, an autostart entry, or cron lines.",
       discussion: """
         Writes $XDG_CONFIG_HOME/systemd/user/affirm.service (default ~/.config/systemd/user) and \
@@ -86,6 +87,7 @@ extension AffirmCommand {
 
   struct Uninstall: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "uninstall",
       abstract: "Remove what affirm install wrote: the systemd user unit and the autostart entry.",
       discussion: """
         Removes only files that carry affirm install's marker line. An enabled unit is left in \
