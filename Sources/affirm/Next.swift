@@ -79,27 +79,8 @@ extension AffirmCommand {
   }
 }
 
-/// A JSON string literal, escaped as RFC 8259 asks.
-func jsonString(_ text: String) -> String {
-  var escaped = "\""
-  for scalar in text.unicodeScalars {
-    switch scalar {
-    case "\"": escaped += "\\\""
-    case "\\": escaped += "\\\\"
-    case "\n": escaped += "\\n"
-    case "\r": escaped += "\\r"
-    case "\t": escaped += "\\t"
-    default:
-      if scalar.value < 0x20 {
-        let hex = String(scalar.value, radix: 16)
-        escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      } else {
-        escaped.unicodeScalars.append(scalar)
-      }
-    }
-  }
-  return escaped + "\""
-}
+/// A JSON string literal (RFC 8259): the same escaping as a TOML basic string.
+func jsonString(_ text: String) -> String { quotedString(text) }
 
 extension String {
   func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }

@@ -103,6 +103,10 @@ public struct Config: Sendable, Equatable {
   }
 }
 
+/// A double-quoted string that reads back the same as a TOML basic string and as a JSON
+/// string: quotes, backslashes and control characters (DEL too, as TOML asks) are escaped.
+public func quotedString(_ text: String) -> String { quoted(text) }
+
 private func quoted(_ text: String) -> String {
   var escaped = "\""
   for scalar in text.unicodeScalars {

@@ -41,29 +41,7 @@ extension StateStore {
     do {
       var reservation: Reservation?
       try database.inTransaction(.immediate) { db in
-        let cycleStart = try Int64.fetchOne(db, sql: "SELECT cycle_start FROM bag WHERE key = ?", arguments: [key]) ?? 0
-        let stale = now.seconds - Self.pendingLifetime
-        let shown = Set(
-          try String.fetchAll(
-            db,
-            sql: """
-              SELECT entry FROM delivery
-              WHERE id > ? AND (status = 'delivered' OR (status = 'pending' AND at > ?))
-              """,
-            arguments: [cycleStart, stale]
-          ).map { EntryID(hex: $0) })
-        let last = try String.fetchOne(
-          db,
-          sql: "SELECT entry FROM delivery WHERE status IN ('delivered', 'pending') ORDER BY id DESC LIMIT 1"
-        ).map(EntryID.init(hex:))
-        var onCooldown: Set<EntryID> = []
-        if let cooldown, cooldown.seconds > 0 {
-          onCooldown = Set(
-            try String.fetchAll(
-              db, sql: "SELECT entry FROM delivery WHERE at > ? AND status IN ('delivered', 'pending')",
-              arguments: [now.seconds - cooldown.seconds]
-            ).map { EntryID(hex: $0) })
-        }
+        let (shown, last, onCooldown) = try Self.bagState(db, key: key, now: now, cooldown: cooldown)
         guard
           let choice = ShuffleBag.pick(
             ids: eligible, shownThisCycle: shown, lastShown: last, onCooldown: onCooldown, using: &picker),
@@ -119,24 +97,7 @@ extension StateStore {
     let key = ShuffleBag.key(forTags: tags)
     do {
       return try database.read { db in
-        let cycleStart = try Int64.fetchOne(db, sql: "SELECT cycle_start FROM bag WHERE key = ?", arguments: [key]) ?? 0
-        let shown = Set(
-          try String.fetchAll(
-            db, sql: "SELECT entry FROM delivery WHERE id > ? AND status = 'delivered'", arguments: [cycleStart]
-          )
-          .map { EntryID(hex: $0) })
-        let last = try String.fetchOne(
-          db, sql: "SELECT entry FROM delivery WHERE status = 'delivered' ORDER BY id DESC LIMIT 1"
-        )
-        .map(EntryID.init(hex:))
-        var onCooldown: Set<EntryID> = []
-        if let cooldown, cooldown.seconds > 0 {
-          onCooldown = Set(
-            try String.fetchAll(
-              db, sql: "SELECT entry FROM delivery WHERE at > ? AND status = 'delivered'",
-              arguments: [now.seconds - cooldown.seconds]
-            ).map { EntryID(hex: $0) })
-        }
+        let (shown, last, onCooldown) = try Self.bagState(db, key: key, now: now, cooldown: cooldown)
         guard
           let choice = ShuffleBag.pick(
             ids: eligible, shownThisCycle: shown, lastShown: last, onCooldown: onCooldown, using: &generator)
@@ -146,6 +107,29 @@ extension StateStore {
     } catch {
       throw StateError.wrapping(error, path: path)
     }
+  }
+
+  /// What the shuffle bag of `key` needs from the history: the entries shown this cycle,
+  /// the one shown last, and those within the cooldown. A delivery still pending (picked,
+  /// not yet answered) counts as shown for a while, so concurrent sends never share an entry.
+  static func bagState(_ db: Database, key: String, now: Instant, cooldown: Span?) throws -> (
+    shown: Set<EntryID>, last: EntryID?, onCooldown: Set<EntryID>
+  ) {
+    let counted = "(status = 'delivered' OR (status = 'pending' AND at > \(now.seconds - pendingLifetime)))"
+    let cycleStart = try Int64.fetchOne(db, sql: "SELECT cycle_start FROM bag WHERE key = ?", arguments: [key]) ?? 0
+    let shown = Set(
+      try String.fetchAll(db, sql: "SELECT entry FROM delivery WHERE id > ? AND \(counted)", arguments: [cycleStart])
+        .map(EntryID.init(hex:)))
+    let last = try String.fetchOne(db, sql: "SELECT entry FROM delivery WHERE \(counted) ORDER BY id DESC LIMIT 1")
+      .map(EntryID.init(hex:))
+    var onCooldown: Set<EntryID> = []
+    if let cooldown, cooldown.seconds > 0 {
+      onCooldown = Set(
+        try String.fetchAll(
+          db, sql: "SELECT entry FROM delivery WHERE at > ? AND \(counted)", arguments: [now.seconds - cooldown.seconds]
+        ).map(EntryID.init(hex:)))
+    }
+    return (shown, last, onCooldown)
   }
 
   // MARK: - The daemon's marks
