@@ -28,9 +28,17 @@ public struct LiveDaemonHost: DaemonHost {
   public mutating func wait(until deadline: Instant?) -> WakeReason { waiter.wait(until: deadline) }
 
   public mutating func deliver(_ fire: FireTime) -> Bool {
+    let now = now()
+    let paused = (try? dispatcher.store?.pausedUntil(now: now)) ?? nil
+    let hold = Hold(
+      pausedUntil: paused, quiet: dispatcher.config.quiet, includesCritical: dispatcher.config.pauseIncludesCritical)
+    if let reason = hold.reason(for: fire.urgency, at: now, zone: dispatcher.zone) {
+      logger.info("held: \(reason)", metadata: ["slot": "\(fire.slot)"])
+      return false
+    }
     do {
       let outcome = try dispatcher.deliver(
-        tags: fire.tags, urgency: fire.urgency, source: .slot(fire.slot), now: now(), notifier: notifier,
+        tags: fire.tags, urgency: fire.urgency, source: .slot(fire.slot), now: now, notifier: notifier,
         using: &generator)
       if let error = outcome.stateError { logger.error("\(error)") }
       if let error = outcome.deliveryError {

@@ -14,7 +14,7 @@ struct AffirmCommand: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Send.self, Sos.self, Run.self, Next.self, History.self, Stats.self, Reset.self, Check.self, ConfigCommand.self,
-      Install.self, Uninstall.self, Doctor.self,
+      Pause.self, Resume.self, Status.self, Install.self, Uninstall.self, Doctor.self,
     ],
     defaultSubcommand: nil
   )

@@ -86,7 +86,9 @@ struct ConfigParserTests {
   static let bad: [Bad] = [
     Bad(
       toml: "colour = \"blue\"\n", location: "1:1",
-      message: "unknown key \"colour\" at the top level (allowed: timezone, no_contact_since, cooldown, slot)"),
+      message:
+        "unknown key \"colour\" at the top level "
+        + "(allowed: timezone, no_contact_since, cooldown, quiet, pause_includes_critical, slot)"),
     Bad(
       toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\"]\nurgncy = \"low\"\n", location: "4:1",
       message:

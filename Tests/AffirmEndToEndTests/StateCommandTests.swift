@@ -164,3 +164,51 @@ struct StateCommandTests {
     #expect(names.contains { $0.hasPrefix("state.sqlite.corrupt-") })
   }
 }
+
+@Suite("pause, resume and status", .serialized)
+struct PauseTests {
+  @Test("while paused the daemon holds a normal slot and still shows a critical one")
+  func daemonHoldsWhilePaused() throws {
+    let home = try DaemonHome()
+    let normal = uniqueMarker()
+    let critical = uniqueMarker()
+    let corpus = try home.directory.write("c.txt", "[n]\n\(normal)\n[c]\n\(critical)\n")
+    let soon = utcTime(secondsFromNow: 3)
+    try """
+    timezone = "UTC"
+    [[slot]]
+    name = "gentle"
+    at = ["\(soon)"]
+    tags = ["n"]
+    [[slot]]
+    name = "firm"
+    at = ["\(soon)"]
+    tags = ["c"]
+    urgency = "critical"
+
+    """.write(toFile: home.config, atomically: true, encoding: .utf8)
+    let environment = try home.environment()
+    let pause = try Affirm.run(["pause", "1h", "--config", home.config], environment: environment)
+    #expect(pause.status == 0, "\(pause.stderr)")
+    #expect(pause.stdout.hasPrefix("Paused until ") && pause.stdout.contains("Critical late-night nudges still come."))
+    let status = try Affirm.run(["status", "--config", home.config], environment: environment)
+    #expect(status.stdout.hasPrefix("Paused until "))
+    let daemon = try home.start(["--corpus", corpus])
+    defer { daemon.stop() }
+    try home.waitForLog("held: paused until", timeout: 8)
+    #expect(try Stack.notification(containing: critical, timeout: 5) != nil, "log: \(home.log)")
+    #expect(try Stack.notification(containing: normal, timeout: 0.5) == nil)
+    let resume = try Affirm.run(["resume", "--config", home.config], environment: environment)
+    #expect(resume.stdout == "Resumed.\n")
+    let after = try Affirm.run(["status", "--config", home.config], environment: environment)
+    #expect(after.stdout.hasPrefix("Not paused.\n"))
+  }
+
+  @Test("pause needs a duration or --until, and says so")
+  func pauseUsage() throws {
+    let home = try DaemonHome()
+    let result = try Affirm.run(["pause", "--config", home.config], environment: try home.environment())
+    #expect(result.status == 64)
+    #expect(result.stderr.hasPrefix("Error: say how long: affirm pause 2h, or affirm pause --until 18:00"))
+  }
+}

@@ -7,6 +7,10 @@ public struct Config: Sendable, Equatable {
   public var noContactSince: LocalDate?
   /// An entry shown within this long is not picked while any other eligible entry is.
   public var cooldown: Span?
+  /// Daily hours in which the daemon holds notifications below critical.
+  public var quiet: [QuietHours] = []
+  /// Whether a pause or quiet hours hold critical notifications too.
+  public var pauseIncludesCritical = false
   /// Where each slot's `tags` were written, so `affirm check` can point at a tag the corpus lacks.
   public var tagLocations: [String: SourceLocation] = [:]
 
@@ -77,6 +81,8 @@ public struct Config: Sendable, Equatable {
     if let timezone { lines.append("timezone = \(quoted(timezone))") }
     if let noContactSince { lines.append("no_contact_since = \(noContactSince)") }
     if let cooldown { lines.append("cooldown = \(quoted(cooldown.description))") }
+    if !quiet.isEmpty { lines.append("quiet = [\(quiet.map { quoted($0.description) }.joined(separator: ", "))]") }
+    if pauseIncludesCritical { lines.append("pause_includes_critical = true") }
     for slot in slots {
       if !lines.isEmpty { lines.append("") }
       lines.append("[[slot]]")

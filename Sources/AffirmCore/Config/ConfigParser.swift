@@ -1,7 +1,7 @@
 /// Reads a config file into a `Config`, checking every value and naming file:line:column
 /// and what is allowed for each problem.
 public enum ConfigParser {
-  static let topLevelKeys = ["timezone", "no_contact_since", "cooldown", "slot"]
+  static let topLevelKeys = ["timezone", "no_contact_since", "cooldown", "quiet", "pause_includes_critical", "slot"]
   static let slotKeys = [
     "name", "at", "from", "until", "every", "random", "min_gap", "days", "tags", "urgency", "grace",
   ]
@@ -66,7 +66,28 @@ public enum ConfigParser {
         slots.append(slot)
       }
     }
+    var quiet: [QuietHours] = []
+    if let entry = root["quiet"] {
+      for value in try array(entry) {
+        let text = try string(value, key: "quiet")
+        guard let hours = QuietHours(text) else {
+          throw ConfigError(
+            value.location, "invalid quiet hours \"\(text)\" (write them like \"09:00-17:00\" or \"22:00-07:00\")")
+        }
+        quiet.append(hours)
+      }
+    }
+    var pauseIncludesCritical = false
+    if let entry = root["pause_includes_critical"] {
+      guard case .boolean(let value) = entry.value.kind else {
+        throw ConfigError(
+          entry.value.location, "pause_includes_critical must be true or false, not \(article(entry.value.typeName))")
+      }
+      pauseIncludesCritical = value
+    }
     var config = Config(timezone: timezone, slots: slots, tagLocations: tagLocations)
+    config.quiet = quiet
+    config.pauseIncludesCritical = pauseIncludesCritical
     config.noContactSince = noContactSince
     config.cooldown = cooldown
     return config

@@ -154,6 +154,13 @@ public final class StateStore: @unchecked Sendable {
         t.column("at", .integer).notNull()
       }
     }
+    migrator.registerMigration("v2: pause") { db in
+      try db.create(table: "pause") { t in
+        t.primaryKey("id", .integer)  // one row: the pause in force
+        t.column("until", .integer).notNull()
+        t.column("set_at", .integer).notNull()
+      }
+    }
     return migrator
   }
 }

@@ -1,0 +1,38 @@
+import GRDB
+
+extension StateStore {
+  /// Holds the daemon's notifications until `until`; every process sees it.
+  public func pause(until: Instant, at now: Instant) throws(StateError) {
+    do {
+      try database.write { db in
+        try db.execute(
+          sql:
+            "INSERT INTO pause (id, until, set_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET until = excluded.until, set_at = excluded.set_at",
+          arguments: [until.seconds, now.seconds])
+      }
+    } catch {
+      throw StateError.wrapping(error, path: path)
+    }
+  }
+
+  public func resume() throws(StateError) {
+    do {
+      try database.write { db in try db.execute(sql: "DELETE FROM pause") }
+    } catch {
+      throw StateError.wrapping(error, path: path)
+    }
+  }
+
+  /// When the pause in force ends; nil when none is (or it has ended by `now`).
+  public func pausedUntil(now: Instant) throws(StateError) -> Instant? {
+    do {
+      // A database from before pauses existed, opened read-only, has no table yet: no pause.
+      let until = try database.read { db in
+        try db.tableExists("pause") ? try Int64.fetchOne(db, sql: "SELECT until FROM pause WHERE id = 1") : nil
+      }
+      return until.map(Instant.init(seconds:)).flatMap { $0 > now ? $0 : nil }
+    } catch {
+      throw StateError.wrapping(error, path: path)
+    }
+  }
+}

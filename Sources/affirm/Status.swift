@@ -1,0 +1,34 @@
+import AffirmCore
+import ArgumentParser
+
+extension AffirmCommand {
+  struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "status",
+      abstract: "Show whether notifications are paused, the quiet hours, and the next fire times.")
+
+    @OptionGroup var config: ConfigOptions
+
+    func run() throws {
+      let context = try reportingFailures { try CommandContext(config: config, readOnly: true) }
+      let settings = context.loaded.config
+      let paused = try reportingFailures { try context.dispatcher.store?.pausedUntil(now: context.now) }
+      if let paused {
+        let critical = settings.pauseIncludesCritical ? "all notifications" : "all but critical ones"
+        print("Paused until \(ISO8601.format(paused, in: context.zone)) (\(critical)).")
+      } else {
+        print("Not paused.")
+      }
+      if !settings.quiet.isEmpty {
+        print("Quiet hours: \(settings.quiet.map(\.description).joined(separator: ", ")).")
+      }
+      if let count = context.dispatcher.noContact(), let day = count.day(on: context.today) {
+        print("Day \(day) of no contact.")
+      }
+      let next = settings.schedule(environment: config.environment).upcoming(after: context.now, count: 3)
+      for fire in next {
+        print("next: \(ISO8601.format(fire.instant, in: context.zone))  \(fire.slot)  \(fire.urgency.rawValue)")
+      }
+    }
+  }
+}
