@@ -132,11 +132,11 @@ public struct CorpusIndex: EntryCatalog {
     var tags: [String] = []
     for _ in 0..<(try reader.count(limit: 64)) { tags.append(try reader.string()) }
     let count = try reader.count(limit: 1 << 26)
-    let ids = try reader.u64s(count)
-    let masks = try reader.u64s(count)
-    let lines = try reader.u32s(count)
-    let files = try reader.u32s(count)
-    let offsets = try reader.u64s(count + 1)
+    let ids = try reader.integers(count, as: UInt64.self)
+    let masks = try reader.integers(count, as: UInt64.self)
+    let lines = try reader.integers(count, as: UInt32.self)
+    let files = try reader.integers(count, as: UInt32.self)
+    let offsets = try reader.integers(count + 1, as: UInt64.self)
     guard zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw Malformed() }
     return CorpusIndex(
       path: path, sources: sources, knownTags: tags, ids: ids, masks: masks, lines: lines, files: files,
@@ -174,24 +174,14 @@ private struct IndexReader {
     String(decoding: try bytes(try count(limit: 1 << 16)), as: UTF8.self)
   }
 
-  mutating func u64s(_ count: Int) throws -> [UInt64] {
-    let raw = try bytes(count * 8)
-    return [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
+  /// `count` little-endian integers of type `T`, read in one go.
+  mutating func integers<T: FixedWidthInteger>(_ count: Int, as type: T.Type) throws -> [T] {
+    let size = MemoryLayout<T>.size
+    let raw = try bytes(count * size)
+    return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
       raw.withUnsafeBytes { source in
         for index in 0..<count {
-          buffer[index] = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
-        }
-      }
-      initialized = count
-    }
-  }
-
-  mutating func u32s(_ count: Int) throws -> [UInt32] {
-    let raw = try bytes(count * 4)
-    return [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
-      raw.withUnsafeBytes { source in
-        for index in 0..<count {
-          buffer[index] = UInt32(littleEndian: source.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
+          buffer[index] = T(littleEndian: source.loadUnaligned(fromByteOffset: index * size, as: T.self))
         }
       }
       initialized = count
