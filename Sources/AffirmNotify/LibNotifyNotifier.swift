@@ -18,17 +18,30 @@ public final class LibNotifyNotifier: Notifier {
   private let bus: SessionBus
   /// How long the server may take to answer GetCapabilities before it counts as hung.
   private let answerTimeout: Double
+  /// Whether a new notification replaces the previous one while that is still on screen.
+  private let replacesPrevious: Bool
   private var connection: OpaquePointer?
   public private(set) var capabilities: [String] = []
 
+  /// What the C callbacks hand over: buttons pressed, notifications closed.
+  private let inbox = EventInbox()
+  /// Notifications kept alive until closed, to hear what becomes of them (libnotify reports
+  /// only on live objects). Keyed by the server's id; released when closed or with the notifier.
+  private var kept: [UInt32: UnsafeMutablePointer<NotifyNotification>] = [:]
+  /// The id of the latest notification, while it is on screen.
+  private var previous: UInt32?
+
   /// Uses `bus` for every call: the address is handed to GLib explicitly, so GLib never
-  /// autolaunches a bus of its own.
-  public init(bus: SessionBus, answerTimeout: Double = 1.5) {
+  /// autolaunches a bus of its own. With `replacesPrevious`, each notification takes the
+  /// place of the previous one still on screen (the spec's replaces_id) instead of piling up.
+  public init(bus: SessionBus, answerTimeout: Double = 1.5, replacesPrevious: Bool = false) {
     self.bus = bus
     self.answerTimeout = answerTimeout
+    self.replacesPrevious = replacesPrevious
   }
 
   deinit {
+    for notification in kept.values { g_object_unref(UnsafeMutableRawPointer(notification)) }
     if let connection { g_object_unref(UnsafeMutableRawPointer(connection)) }
   }
 
@@ -40,20 +53,105 @@ public final class LibNotifyNotifier: Notifier {
         throw .rejected("libnotify could not start (notify_init failed)")
       }
     }
-    guard let notification = notify_notification_new(request.summary, body, nil) else {
-      throw .rejected("libnotify could not create a notification")
+    // libnotify sends a reused object's id as replaces_id.
+    let reused = replacesPrevious ? previous.flatMap { kept[$0] } : nil
+    let notification: UnsafeMutablePointer<NotifyNotification>
+    if let reused {
+      notify_notification_update(reused, request.summary, body, nil)
+      notify_notification_clear_actions(reused)
+      notify_notification_clear_hints(reused)
+      notification = reused
+    } else {
+      guard let created = notify_notification_new(request.summary, body, nil) else {
+        throw .rejected("libnotify could not create a notification")
+      }
+      notification = created
+      affirm_connect_closed(
+        created,
+        { notification, data in
+          guard let notification, let data else { return }
+          let inbox = Unmanaged<EventInbox>.fromOpaque(data).takeUnretainedValue()
+          inbox.events.append(.closed(id: LibNotifyNotifier.id(of: notification)))
+        }, inbox.retainedPointer(), { data, _ in EventInbox.release(data) })
     }
-    defer { g_object_unref(UnsafeMutableRawPointer(notification)) }
     notify_notification_set_urgency(notification, request.urgency.notifyUrgency)
     notify_notification_set_timeout(notification, request.expireTimeout)
     notify_notification_set_category(notification, NotificationRequest.category)
     notify_notification_set_hint(
       notification, "desktop-entry", g_variant_new_string(NotificationRequest.desktopEntry))
+    let buttons = capabilities.contains("actions") ? request.responses : []
+    for response in buttons {
+      notify_notification_add_action(
+        notification, response.rawValue, response.label,
+        { notification, action, data in
+          guard let notification, let action, let data, let response = Response(rawValue: String(cString: action))
+          else { return }
+          let inbox = Unmanaged<EventInbox>.fromOpaque(data).takeUnretainedValue()
+          inbox.events.append(.answered(id: LibNotifyNotifier.id(of: notification), response))
+        }, inbox.retainedPointer(), { EventInbox.release($0) })
+    }
 
     var error: UnsafeMutablePointer<GError>?
     guard notify_notification_show(notification, &error) != 0 else {
+      if let reused, let id = previous, kept[id] == reused { kept[id] = nil }
+      previous = nil
+      g_object_unref(UnsafeMutableRawPointer(notification))
       throw .rejected(consume(error))
     }
+    let id = Self.id(of: notification)
+    if reused == nil { kept[id] = notification }
+    if replacesPrevious { previous = id }
+    return id
+  }
+
+  /// Buttons pressed and notifications closed since the last call, in order. Runs nothing
+  /// itself: the GLib main context must be dispatched (MainContextPump) for them to arrive.
+  public func takeEvents() -> [NotificationEvent] {
+    let events = inbox.events
+    inbox.events = []
+    for event in events {
+      switch event {
+      case .answered(let id, _):
+        // Answered is done: close it rather than replace it, so that the server's own
+        // NotificationClosed for it (some close on any action) cannot arrive after its id was
+        // reused. The answer's own notification comes as a new one.
+        if previous == id { previous = nil }
+        if let notification = kept[id] { notify_notification_close(notification, nil) }
+      case .closed(let id):
+        if let notification = kept.removeValue(forKey: id) { g_object_unref(UnsafeMutableRawPointer(notification)) }
+        if previous == id { previous = nil }
+      }
+    }
+    return events
+
+  }
+
+  /// Whether anything is waiting in `takeEvents()`.
+  public var hasEvents: Bool { !inbox.events.isEmpty }
+
+  /// Blocks until notification `id` is answered or closed, and returns how. Every few
+  /// seconds without news it checks that the server still owns its name, so a server that
+  /// quits does not leave the caller waiting for ever.
+  public func waitForAnswer(to id: UInt32) throws(DeliveryError) -> NotificationEvent {
+    let pump = MainContextPump()
+    var quietSince = monotonicSeconds()
+    while true {
+      if let event = takeEvents().first(where: { $0.id == id }) { return event }
+      let sinceNews = monotonicSeconds() - quietSince
+      if sinceNews >= 5 {
+        let owned = try busCall("NameHasOwner", argument: Self.serverName).flatMap(firstBoolean) ?? false
+        guard owned else { throw .noServer }
+        quietSince = monotonicSeconds()
+      }
+      var (descriptors, timeout) = pump.prepare()
+      let limit = Int32(max(0, (5 - sinceNews) * 1000))
+      timeout = timeout < 0 ? limit : min(timeout, limit)
+      _ = poll(&descriptors, nfds_t(descriptors.count), timeout)
+      pump.dispatch(descriptors)
+    }
+  }
+
+  static func id(of notification: UnsafeMutablePointer<NotifyNotification>) -> UInt32 {
     var id: gint = 0
     withUnsafeMutablePointer(to: &id) { pointer in
       affirm_object_get_int(UnsafeMutableRawPointer(notification), "id", pointer)
@@ -219,7 +317,21 @@ public final class LibNotifyNotifier: Notifier {
   }
 }
 
+/// What libnotify's callbacks share with the notifier. Each callback registration holds one
+/// retain, released by GLib's destroy notify.
+private final class EventInbox {
+  var events: [NotificationEvent] = []
+
+  func retainedPointer() -> UnsafeMutableRawPointer { Unmanaged.passRetained(self).toOpaque() }
+
+  static func release(_ pointer: UnsafeMutableRawPointer?) {
+    guard let pointer else { return }
+    Unmanaged<EventInbox>.fromOpaque(pointer).release()
+  }
+}
+
 /// The state one asynchronous connect shares with its C callback.
+
 private final class PendingConnection {
   var finished = false
   var connection: OpaquePointer?

@@ -1,13 +1,20 @@
 public import AffirmCore
+internal import CLibNotify
 
 /// The notifier commands use: finds the session bus at delivery time and keeps one
 /// libnotify connection while it works, starting afresh after a failure (the bus or the
 /// server may have restarted since).
 public final class SessionNotifier: Notifier {
   private let environment: [String: String]
+  private let replacesPrevious: Bool
   private var current: LibNotifyNotifier?
 
-  public init(environment: [String: String]) { self.environment = environment }
+  /// With `replacesPrevious` (the daemon), each notification takes the place of the previous
+  /// one still on screen.
+  public init(environment: [String: String], replacesPrevious: Bool = false) {
+    self.environment = environment
+    self.replacesPrevious = replacesPrevious
+  }
 
   public func deliver(_ request: NotificationRequest) throws(DeliveryError) -> UInt32 {
     do throws(DeliveryError) {
@@ -16,13 +23,33 @@ public final class SessionNotifier: Notifier {
         notifier = current
       } else {
         notifier = LibNotifyNotifier(
-          bus: try BusDiscovery.locate(environment: environment, userID: BusDiscovery.currentUserID))
+          bus: try BusDiscovery.locate(environment: environment, userID: BusDiscovery.currentUserID),
+          replacesPrevious: replacesPrevious)
       }
       current = notifier
       return try notifier.deliver(request)
     } catch {
-      current = nil
+      reset()
       throw error
     }
+  }
+
+  /// Buttons pressed and notifications closed since the last call.
+  public func takeEvents() -> [NotificationEvent] { current?.takeEvents() ?? [] }
+
+  /// Whether `takeEvents()` has something.
+  public var hasEvents: Bool { current?.hasEvents ?? false }
+
+  /// Blocks until notification `id` is answered or closed (see LibNotifyNotifier).
+  public func waitForAnswer(to id: UInt32) throws(DeliveryError) -> NotificationEvent {
+    guard let current else { throw .noServer }
+    return try current.waitForAnswer(to: id)
+  }
+
+  /// Forgets the connection and libnotify's proxy, which belong to a bus or server that may
+  /// be gone: the next delivery connects afresh.
+  private func reset() {
+    current = nil
+    if notify_is_initted() != 0 { notify_uninit() }
   }
 }

@@ -10,6 +10,8 @@ public struct LiveDaemonHost: DaemonHost {
   let notifier: SessionNotifier
   let reload: () throws -> (Config, Schedule)
   let logger: Logger
+  /// Runs GLib's main context inside the waiter's poll, for the buttons' callbacks.
+  let pump = MainContextPump()
   var generator = SystemRandomNumberGenerator()
 
   public init(
@@ -25,7 +27,21 @@ public struct LiveDaemonHost: DaemonHost {
 
   public mutating func now() -> Instant { SystemWaiter.now() }
 
-  public mutating func wait(until deadline: Instant?) -> WakeReason { waiter.wait(until: deadline) }
+  public mutating func wait(until deadline: Instant?) -> WakeReason {
+    let notifier = notifier
+    return waiter.wait(until: deadline, pump: pump, interacted: { notifier.hasEvents })
+  }
+
+  public mutating func handleInteraction() {
+    for event in notifier.takeEvents() {
+      guard case .answered(_, let response) = event else { continue }
+      logger.info("answered: \(response.label)")
+      let (outcome, stateError) = dispatcher.respond(
+        response, now: now(), offeringResponses: true, notifier: notifier, using: &generator)
+      if let error = stateError ?? outcome?.stateError { logger.error("\(error)") }
+      if let error = outcome?.deliveryError { logger.warning("not delivered: \(error)") }
+    }
+  }
 
   public mutating func deliver(_ fire: FireTime) -> Bool {
     let now = now()
@@ -38,8 +54,9 @@ public struct LiveDaemonHost: DaemonHost {
     }
     do {
       let outcome = try dispatcher.deliver(
-        tags: fire.tags, urgency: fire.urgency, source: .slot(fire.slot), now: now, notifier: notifier,
-        using: &generator)
+        tags: fire.tags, urgency: fire.urgency, source: .slot(fire.slot), now: now, offeringResponses: true,
+        notifier: notifier, using: &generator)
+
       if let error = outcome.stateError { logger.error("\(error)") }
       if let error = outcome.deliveryError {
         logger.warning("not delivered: \(error)", metadata: ["slot": "\(fire.slot)"])

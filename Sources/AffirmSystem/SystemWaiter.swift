@@ -1,4 +1,5 @@
 public import AffirmCore
+public import AffirmNotify
 internal import CLinux
 
 #if canImport(Glibc)
@@ -56,7 +57,12 @@ public final class SystemWaiter {
     return Instant(seconds: Int64(now.tv_sec))
   }
 
-  public func wait(until deadline: Instant?) -> WakeReason {
+  /// Blocks until `deadline` (nil: only an event ends it). With `pump`, GLib's main context
+  /// is run alongside, and the wait also ends with `.interaction` once `interacted()` says
+  /// there is something to act on.
+  public func wait(
+    until deadline: Instant?, pump: MainContextPump? = nil, interacted: () -> Bool = { false }
+  ) -> WakeReason {
     // With nothing scheduled, still arm the timer far ahead so a clock step is noticed.
     let target = deadline ?? SystemWaiter.now().adding(seconds: 366 * 86_400)
     var spec = itimerspec()
@@ -65,27 +71,31 @@ public final class SystemWaiter {
       return .clockChanged
     }
     if target.seconds - SystemWaiter.now().seconds >= 60 { Self.releaseCleanPages() }
-    var descriptors = [
+    let own = [
       pollfd(fd: timer, events: Int16(POLLIN), revents: 0),
       pollfd(fd: signals, events: Int16(POLLIN), revents: 0),
       pollfd(fd: zoneWatch, events: Int16(POLLIN), revents: 0),
-    ]
+    ].prefix(zoneWatch >= 0 ? 3 : 2)
     while true {
-      let ready = poll(&descriptors, nfds_t(zoneWatch >= 0 ? 3 : 2), -1)
+      if interacted() { return .interaction }
+      let (glib, timeout) = pump?.prepare() ?? ([], -1)
+      var descriptors = Array(own) + glib
+      let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
+      pump?.dispatch(descriptors[own.count...])
       if ready < 0 {
         if errno == EINTR { continue }
         return .clockChanged
       }
       if descriptors[1].revents != 0, let reason = readSignal() { return reason }
-      if descriptors[2].revents != 0, zoneChanged() { return .zoneChanged }
+      if own.count == 3, descriptors[2].revents != 0, zoneChanged() { return .zoneChanged }
       if descriptors[0].revents != 0 {
         var expirations: UInt64 = 0
         let count = read(timer, &expirations, 8)
         if count < 0 && errno == ECANCELED { return .clockChanged }
         if count == 8 { return .deadline }
       }
-      for index in descriptors.indices { descriptors[index].revents = 0 }
     }
+
   }
 
   /// Hands the kernel back the clean file pages of our own mappings (program text and

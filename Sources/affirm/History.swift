@@ -5,7 +5,7 @@ extension AffirmCommand {
   struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "history",
-      abstract: "List deliveries, urges and resets, newest first.")
+      abstract: "List deliveries, urges, resets and times you stayed strong, newest first.")
 
     @Option(help: ArgumentHelp("Only from this local date on (YYYY-MM-DD).", valueName: "date"))
     var since: String?
@@ -41,6 +41,8 @@ extension AffirmCommand {
           output += "\(at)  \("urge".padding(9))  \("sos".padding(16))  \(note ?? "")"
         case .reset(let started):
           output += "\(at)  \("reset".padding(9))  \("".padding(16))  day 1 is \(started)"
+        case .stayedStrong:
+          output += "\(at)  \("strong".padding(9))  \("button".padding(16))  you stayed strong"
         }
         output += "\n"
       }
@@ -59,6 +61,8 @@ extension AffirmCommand {
         return "{\"at\": \"\(at)\", \"kind\": \"urge\", \"note\": \(note.map(jsonString) ?? "null")}"
       case .reset(let started):
         return "{\"at\": \"\(at)\", \"kind\": \"reset\", \"started\": \"\(started)\"}"
+      case .stayedStrong:
+        return "{\"at\": \"\(at)\", \"kind\": \"stayed-strong\"}"
       }
     }
   }

@@ -63,7 +63,7 @@ extension AffirmCommand {
         waiter: waiter,
         dispatcher: Dispatcher(
           corpus: corpus, config: loaded.config, zone: schedule.zone, store: store, logger: logger),
-        notifier: SessionNotifier(environment: environment), logger: logger,
+        notifier: SessionNotifier(environment: environment, replacesPrevious: true), logger: logger,
         reload: {
           let reloaded = try LoadedConfig.load(explicitPath: explicitPath, paths: paths)
           if let problem = Picker(corpus: corpus).unknownSlotTags(in: reloaded.config).first {

@@ -1,5 +1,6 @@
 import AffirmCore
 import AffirmNotify
+import AffirmSystem
 public import ArgumentParser
 import FoundationEssentials
 
@@ -40,6 +41,13 @@ extension AffirmCommand {
     @Flag(help: "With --dry-run, print one JSON object.")
     var json = false
 
+    @Flag(
+      help: ArgumentHelp(
+        "Stay until the notification is answered or closed, and print how: stayed-strong, reach-out or closed.",
+        discussion: "Late-night and urge lines then carry two buttons, where the server shows buttons: "
+          + "\"I stayed strong\" (recorded) and \"I want to reach out\" (logs an urge and shows an urge line)."))
+    var wait = false
+
     @Option(help: .hidden) var seed: UInt64?
 
     func validate() throws {
@@ -47,6 +55,7 @@ extension AffirmCommand {
         throw ValidationError("--timeout takes whole seconds from 0 (never close) up; got \(timeout)")
       }
       if json && !dryRun { throw ValidationError("--json goes with --dry-run") }
+      if wait && dryRun { throw ValidationError("--wait shows a notification; it cannot go with --dry-run") }
     }
 
     func run() throws {
@@ -61,13 +70,29 @@ extension AffirmCommand {
         print(json ? DryRunReport(request).jsonLine() : DryRunReport(request).text)
         return
       }
+      let notifier = SessionNotifier(environment: config.environment)
       try reportingFailures {
         let outcome = try context.dispatcher.deliver(
           tags: tags, urgency: urgency, expireTimeout: expireTimeout, source: .send, now: context.now,
-          notifier: SessionNotifier(environment: config.environment), using: &generator)
-        try outcome.check(openError: context.stateError)
+          offeringResponses: wait, notifier: notifier, using: &generator)
+        if let error = outcome.deliveryError { throw error }
+        var stateError = outcome.stateError ?? context.stateError
+        if wait, let id = outcome.id {
+          let event = try notifier.waitForAnswer(to: id)
+          guard case .answered(_, let response) = event else {
+            print("closed")
+            try outcome.check(openError: stateError)
+            return
+          }
+          print(response.rawValue)
+          let answer = context.dispatcher.respond(
+            response, now: SystemWaiter.now(), offeringResponses: false, notifier: notifier, using: &generator)
+          stateError = stateError ?? answer.stateError ?? answer.outcome?.stateError
+        }
+        try outcome.check(openError: stateError)
       }
     }
+
   }
 }
 

@@ -15,8 +15,11 @@ extension AffirmCommand {
     func run() throws {
       let context = try reportingFailures { try CommandContext(config: config, readOnly: true) }
       let store = context.dispatcher.store
-      let (resets, urges, shown) = try reportingFailures {
-        (try store?.resets() ?? [], try store?.urgeInstants() ?? [], try store?.deliveredCount() ?? 0)
+      let (resets, urges, shown, strong) = try reportingFailures {
+        (
+          try store?.resets() ?? [], try store?.urgeInstants() ?? [], try store?.deliveredCount() ?? 0,
+          try store?.strengthCount() ?? 0
+        )
       }
       let count = NoContact.current(configured: context.loaded.config.noContactSince, resets: resets)
       let day = count?.day(on: context.today)
@@ -30,7 +33,7 @@ extension AffirmCommand {
         let suggested = suggestion.map { "{\"from\": \"\($0.from)\", \"until\": \"\($0.until)\"}" } ?? "null"
         print(
           "{\"day\": \(day.map(String.init) ?? "null"), \"longest_streak\": \(longest), \"shown\": \(shown), "
-            + "\"urges\": \(pattern.total), \"urges_by_hour\": [\(pattern.byHour.map(String.init).joined(separator: ", "))], "
+            + "\"stayed_strong\": \(strong), \"urges\": \(pattern.total), \"urges_by_hour\": [\(pattern.byHour.map(String.init).joined(separator: ", "))], "
             + "\"suggested_window\": \(suggested)}")
         return
       }
@@ -40,6 +43,8 @@ extension AffirmCommand {
         print("No day count yet: set no_contact_since in the config, or run affirm reset.")
       }
       print("Notifications shown: \(shown). Urges logged: \(pattern.total).")
+      if strong > 0 { print("Times you pressed \"I stayed strong\": \(strong). Each one counts.") }
+
       if pattern.total > 0 {
         print("\nUrges by hour of day:")
         print(pattern.chart())

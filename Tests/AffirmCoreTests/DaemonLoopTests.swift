@@ -12,6 +12,8 @@ struct SimulatedHost: DaemonHost {
     /// The wall clock is set to `to` when it reaches `at`.
     case step(at: Instant, to: Instant)
     case reload(at: Instant, Result<Schedule, ConfigError>)
+    /// A button is pressed on a notification at `at`.
+    case interaction(at: Instant)
   }
 
   var clock: Instant
@@ -21,6 +23,7 @@ struct SimulatedHost: DaemonHost {
   var failing: Set<String> = []
   var savedMarks: [String: Instant] = [:]
   var reloadResult: Result<Schedule, ConfigError>?
+  var interactions: [Instant] = []
 
   init(start: Instant, end: Instant, events: [Event] = []) {
     clock = start
@@ -47,6 +50,9 @@ struct SimulatedHost: DaemonHost {
         clock = max(clock, at)
         reloadResult = result
         return .reload
+      case .interaction(let at):
+        clock = max(clock, at)
+        return .interaction
       }
     }
     if target >= end { return .terminate }
@@ -56,7 +62,7 @@ struct SimulatedHost: DaemonHost {
 
   func eventTime(_ event: Event) -> Instant {
     switch event {
-    case .suspend(let at, _), .step(let at, _), .reload(let at, _): at
+    case .suspend(let at, _), .step(let at, _), .reload(let at, _), .interaction(let at): at
     }
   }
 
@@ -69,6 +75,8 @@ struct SimulatedHost: DaemonHost {
   mutating func reloadSchedule() throws -> Schedule { try reloadResult!.get() }
 
   mutating func saveMarks(_ marks: [String: Instant]) throws { savedMarks = marks }
+
+  mutating func handleInteraction() { interactions.append(clock) }
 }
 
 func runDaemon(_ schedule: Schedule, _ host: inout SimulatedHost, marks: [String: Instant] = [:]) -> DaemonLoop {
@@ -94,7 +102,22 @@ struct DaemonLoopTests {
     #expect(host.savedMarks["morning"] == instant("2027-03-29T08:00:00+02:00"))
   }
 
+  @Test("a button pressed between fire times is handled at once and moves no fire time")
+  func interactionBetweenFireTimes() {
+    let start = instant("2027-05-10T22:00:00+02:00")
+    let end = instant("2027-05-11T02:00:00+02:00")
+    var quiet = SimulatedHost(start: start, end: end)
+    _ = runDaemon(schedule, &quiet)
+    let pressed = [instant("2027-05-10T23:07:00+02:00"), instant("2027-05-11T00:45:00+02:00")]
+    var host = SimulatedHost(start: start, end: end, events: pressed.map { .interaction(at: $0) })
+    _ = runDaemon(schedule, &host)
+    #expect(host.interactions == pressed)
+    #expect(host.delivered == quiet.delivered)
+    #expect(!host.delivered.isEmpty)
+  }
+
   @Test("a simulated year runs in milliseconds and never delivers a time twice")
+
   func year() {
     var host = SimulatedHost(start: instant("2027-01-01T00:00:00+01:00"), end: instant("2028-01-01T00:00:00+01:00"))
     _ = runDaemon(schedule, &host)

@@ -12,6 +12,8 @@ public enum WakeReason: Sendable, Equatable {
   case reload
   /// SIGTERM or SIGINT: stop.
   case terminate
+  /// The person pressed a button on a notification, or one closed: the host has answers to act on.
+  case interaction
 }
 
 /// Everything the daemon loop does to the world, so that a test can run a simulated week
@@ -27,6 +29,9 @@ public protocol DaemonHost {
   mutating func reloadSchedule() throws -> Schedule
   /// Persists the last fire time handled for each slot.
   mutating func saveMarks(_ marks: [String: Instant]) throws
+  /// Acts on what the notification server reported since the last call (buttons pressed,
+  /// notifications closed). Never held by a pause: the person asked for it.
+  mutating func handleInteraction()
 }
 
 /// The daemon: next fire time → wait → deliver → record, with the missed-time policy.
@@ -103,6 +108,7 @@ public struct DaemonLoop {
     while true {
       let now = host.now()
       let due = takeDue(at: now)
+
       for fire in due {
         if host.deliver(fire) {
           logger.info(
@@ -114,6 +120,8 @@ public struct DaemonLoop {
       switch host.wait(until: next?.instant) {
       case .deadline:
         continue
+      case .interaction:
+        host.handleInteraction()
       case .clockChanged:
         logger.info("the wall clock changed; recomputing fire times")
       case .zoneChanged, .reload:

@@ -29,4 +29,7 @@ public struct SimulatedDaemonHost: DaemonHost {
   }
 
   public mutating func saveMarks(_ marks: [String: Instant]) throws {}
+
+  public mutating func handleInteraction() {}
+
 }

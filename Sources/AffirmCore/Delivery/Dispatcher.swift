@@ -22,10 +22,22 @@ public struct Dispatcher {
   /// What happened to one delivery.
   public struct Outcome {
     public var request: NotificationRequest
+    /// The server's id for it, when shown.
+    public var id: UInt32?
     /// Set when the server did not show it.
     public var deliveryError: DeliveryError?
     /// Set when it was shown (or not) but could not be recorded.
     public var stateError: StateError?
+
+    public init(
+      request: NotificationRequest, id: UInt32? = nil, deliveryError: DeliveryError? = nil,
+      stateError: StateError? = nil
+    ) {
+      self.request = request
+      self.id = id
+      self.deliveryError = deliveryError
+      self.stateError = stateError
+    }
   }
 
   /// The request a delivery would show, without recording anything (`--dry-run`).
@@ -41,10 +53,11 @@ public struct Dispatcher {
     return request(for: entry, urgency: urgency, expireTimeout: expireTimeout, now: now, firstOfDay: false)
   }
 
-  /// Picks, shows and records one notification.
+  /// Picks, shows and records one notification. With `offeringResponses`, a late-night or
+  /// urge entry carries the two buttons (for a caller that stays to hear the answer).
   public func deliver(
     tags: [String], urgency: Urgency, expireTimeout: Int32 = -1, source: DeliverySource, now: Instant,
-    notifier: some Notifier, using generator: inout some RandomNumberGenerator
+    offeringResponses: Bool = false, notifier: some Notifier, using generator: inout some RandomNumberGenerator
   ) throws(SelectionError) -> Outcome {
     let positions = try TagSelection(tags).eligiblePositions(in: corpus)
     var stateError: StateError?
@@ -63,12 +76,14 @@ public struct Dispatcher {
     guard let entry = reservation?.entry ?? randomEntry(positions, using: &generator) else {
       throw .noEligibleEntry(tags: tags)
     }
-    let request = request(
+    var request = request(
       for: entry, urgency: urgency, expireTimeout: expireTimeout, now: now, firstOfDay: reservation?.firstOfDay ?? false
     )
+    if offeringResponses && Response.offered(forTags: entry.tags) { request.responses = Response.allCases }
     var deliveryError: DeliveryError?
+    var id: UInt32?
     do {
-      _ = try notifier.deliver(request)
+      id = try notifier.deliver(request)
     } catch {
       deliveryError = error
     }
@@ -79,7 +94,49 @@ public struct Dispatcher {
         stateError = stateError ?? error
       }
     }
-    return Outcome(request: request, deliveryError: deliveryError, stateError: stateError)
+    return Outcome(request: request, id: id, deliveryError: deliveryError, stateError: stateError)
+  }
+
+  /// Acts on a button the person pressed. "I stayed strong" is recorded and thanked for;
+  /// "I want to reach out" is the SOS flow: the urge is recorded and an urge line shown at
+  /// once with critical urgency (with the buttons again when `offeringResponses`).
+  /// Returns the outcome of what was shown, and the error if recording failed.
+  public func respond(
+    _ response: Response, now: Instant, offeringResponses: Bool, notifier: some Notifier,
+    using generator: inout some RandomNumberGenerator
+  ) -> (outcome: Outcome?, stateError: StateError?) {
+    var recordError: StateError?
+    switch response {
+    case .stayedStrong:
+      do {
+        try store?.recordStrength(at: now)
+      } catch {
+        recordError = error
+      }
+      let request = Response.acknowledgement
+      do {
+        let id = try notifier.deliver(request)
+        return (Outcome(request: request, id: id), recordError)
+      } catch {
+        return (Outcome(request: request, deliveryError: error), recordError)
+      }
+    case .reachOut:
+      do {
+        try store?.recordUrge(at: now, note: Response.reachOutNote)
+      } catch {
+        recordError = error
+      }
+      // A corpus without urge lines still answers, with any line.
+      let outcome =
+        (try? deliver(
+          tags: ["urge"], urgency: .critical, source: .sos, now: now, offeringResponses: offeringResponses,
+          notifier: notifier, using: &generator))
+        ?? (try? deliver(
+          tags: [], urgency: .critical, source: .sos, now: now, offeringResponses: offeringResponses,
+          notifier: notifier, using: &generator))
+      return (outcome, recordError)
+
+    }
   }
 
   func randomEntry(_ positions: [Int], using generator: inout some RandomNumberGenerator) -> Affirmation? {

@@ -27,13 +27,19 @@ public struct NotificationRequest: Sendable, Equatable {
   /// Milliseconds until the server closes it: -1 for the server's default, 0 for never.
   public var expireTimeout: Int32
   public var tags: [String]
+  /// The buttons to offer, where the server shows buttons; none by default.
+  public var responses: [Response]
 
-  public init(summary: String, body: String, urgency: Urgency, expireTimeout: Int32 = -1, tags: [String]) {
+  public init(
+    summary: String, body: String, urgency: Urgency, expireTimeout: Int32 = -1, tags: [String],
+    responses: [Response] = []
+  ) {
     self.summary = summary
     self.body = body
     self.urgency = urgency
     self.expireTimeout = expireTimeout
     self.tags = tags
+    self.responses = responses
   }
 
   /// A request for `entry`, with a summary that fits the moment its tags speak of.

@@ -6,6 +6,8 @@ public struct HistoryItem: Sendable, Equatable {
     case delivery(source: String, slot: String?, body: String, status: String, reason: String?)
     case urge(note: String?)
     case reset(started: LocalDate)
+    /// "I stayed strong", pressed on a notification.
+    case stayedStrong
   }
 
   public var at: Instant
@@ -18,6 +20,26 @@ extension StateStore {
       try database.write { db in
         try db.execute(sql: "INSERT INTO urge (at, note) VALUES (?, ?)", arguments: [instant.seconds, note])
       }
+    } catch {
+      throw StateError.wrapping(error, path: path)
+    }
+  }
+
+  /// Records a press of "I stayed strong".
+  public func recordStrength(at instant: Instant) throws(StateError) {
+    do {
+      try database.write { db in
+        try db.execute(sql: "INSERT INTO strength (at) VALUES (?)", arguments: [instant.seconds])
+      }
+    } catch {
+      throw StateError.wrapping(error, path: path)
+    }
+  }
+
+  /// How many times "I stayed strong" was pressed.
+  public func strengthCount() throws(StateError) -> Int {
+    do {
+      return try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM strength") ?? 0 }
     } catch {
       throw StateError.wrapping(error, path: path)
     }
@@ -48,7 +70,7 @@ extension StateStore {
     }
   }
 
-  /// Deliveries, urges and resets since `since`, newest first.
+  /// Deliveries, urges, resets and moments of strength since `since`, newest first.
   public func history(since: Instant?, limit: Int = 10_000) throws(StateError) -> [HistoryItem] {
     let from = since?.seconds ?? Int64.min
     do {
@@ -76,6 +98,11 @@ extension StateStore {
           if let date = LocalDate(iso: row["started"] as String) {
             items.append(HistoryItem(at: Instant(seconds: row["reset_at"]), kind: .reset(started: date)))
           }
+        }
+        for at in try Int64.fetchAll(
+          db, sql: "SELECT at FROM strength WHERE at >= ? ORDER BY id DESC LIMIT ?", arguments: [from, limit])
+        {
+          items.append(HistoryItem(at: Instant(seconds: at), kind: .stayedStrong))
         }
         return items.sorted { $0.at > $1.at }
       }

@@ -161,6 +161,12 @@ public final class StateStore: @unchecked Sendable {
         t.column("set_at", .integer).notNull()
       }
     }
+    migrator.registerMigration("v3: strength") { db in
+      try db.create(table: "strength") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("at", .integer).notNull()  // when "I stayed strong" was pressed
+      }
+    }
     return migrator
   }
 }

@@ -1,0 +1,46 @@
+/// The two buttons a late-night or urge notification carries where the server shows buttons
+/// (it lists the `actions` capability), and what the person answered with them.
+public enum Response: String, Sendable, CaseIterable, Equatable {
+  /// "I stayed strong": recorded, and thanked for.
+  case stayedStrong = "stayed-strong"
+  /// "I want to reach out": the SOS flow, an urge recorded and an urge line shown at once.
+  case reachOut = "reach-out"
+
+  /// The button's label.
+  public var label: String {
+    switch self {
+    case .stayedStrong: "I stayed strong"
+    case .reachOut: "I want to reach out"
+    }
+  }
+
+  /// Whether a notification about these tags offers the buttons: the risky moments only.
+  public static func offered(forTags tags: [String]) -> Bool {
+    tags.contains("late-night") || tags.contains("urge")
+  }
+
+  /// The note an urge logged from the button carries in the history.
+  public static let reachOutNote = "from a notification button"
+
+  /// What is shown after "I stayed strong": short, warm, gone by itself.
+  public static let acknowledgement = NotificationRequest(
+    summary: "You stayed strong",
+    body: "Noted. That took real strength, and it counts. Each time, the next one gets a little easier.",
+    urgency: .low,
+    expireTimeout: 8_000,
+    tags: [])
+}
+
+/// What the notification server told us about a notification after it was shown.
+public enum NotificationEvent: Sendable, Equatable {
+  /// The person pressed one of the buttons of notification `id`.
+  case answered(id: UInt32, Response)
+  /// Notification `id` left the screen (expired, dismissed, or closed by the server).
+  case closed(id: UInt32)
+
+  public var id: UInt32 {
+    switch self {
+    case .answered(let id, _), .closed(let id): id
+    }
+  }
+}
