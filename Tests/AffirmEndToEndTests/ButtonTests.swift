@@ -211,3 +211,93 @@ struct ButtonTests {
     #expect(stack.home.log.contains("answered: I want to reach out"))
   }
 }
+
+/// Tests/Fixtures/fake-notification-server.py on a bus of its own: a server with chosen
+/// capabilities that logs each Notify call as it arrived (actions, replaces_id).
+final class FakeServer {
+  let bus: PrivateBus
+  let server: ChildProcess
+  let home: DaemonHome
+  let log: String
+
+  init(capabilities: [String], closeAfter: Double? = nil) throws {
+    bus = try PrivateBus()
+    home = try DaemonHome()
+    log = bus.directory.path + "/notify.log"
+    let script = Affirm.packageRoot + "/Tests/Fixtures/fake-notification-server.py"
+    server = try ChildProcess(
+      "/usr/bin/python3",
+      [script, log, "--capabilities", capabilities.joined(separator: ",")]
+        + (closeAfter.map { ["--close-after", "\($0)"] } ?? []),
+      environment: ["DBUS_SESSION_BUS_ADDRESS": bus.address, "PATH": "/usr/bin:/bin"],
+      stderr: bus.directory.path + "/server.err")
+    try waitUntil("the fake server owns org.freedesktop.Notifications") { try bus.hasNotificationServer() }
+  }
+
+  deinit { server.stop() }
+
+  /// The Notify calls so far, oldest first.
+  var calls: [[String: Any]] {
+    ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
+      try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+  }
+}
+
+@Suite("the notification protocol as sent, through a fake server", .serialized)
+struct ProtocolTests {
+  @Test("a server without `actions` gets plain notifications; --wait still ends when it closes")
+  func noActionsCapability() throws {
+    let server = try FakeServer(capabilities: ["body"], closeAfter: 0.3)
+    let send = try Affirm.run(
+      ["send", "--wait", "--tag", "urge"], environment: try server.home.environment(bus: server.bus.address))
+    #expect(send.status == 0, "\(send.stderr)")
+    #expect(send.stdout == "closed\n")
+    let call = try #require(server.calls.first)
+    #expect(call["actions"] as? [String] == [])
+    #expect(call["replaces_id"] as? Int == 0)
+  }
+
+  @Test("where the server lists `actions`, the buttons go out as key and label pairs")
+  func actionsOnTheWire() throws {
+    let server = try FakeServer(capabilities: ["body", "actions"], closeAfter: 0.3)
+    let send = try Affirm.run(
+      ["send", "--wait", "--tag", "late-night"], environment: try server.home.environment(bus: server.bus.address))
+    #expect(send.status == 0, "\(send.stderr)")
+    let call = try #require(server.calls.first)
+    #expect(
+      call["actions"] as? [String] == ["stayed-strong", "I stayed strong", "reach-out", "I want to reach out"])
+  }
+
+  @Test("the daemon sends replaces_id while its bubble is open, and a fresh one once it has closed")
+  func replacesID() throws {
+    let server = try FakeServer(capabilities: ["body", "actions"])
+    try """
+    timezone = "UTC"
+    [[slot]]
+    name = "night"
+    at = ["\(utcTime(secondsFromNow: 2))", "\(utcTime(secondsFromNow: 3))", "\(utcTime(secondsFromNow: 5))"]
+    tags = ["late-night"]
+
+    """.write(toFile: server.home.config, atomically: true, encoding: .utf8)
+    let daemon = try server.home.start(bus: server.bus.address)
+    defer { daemon.stop() }
+    try waitUntil("two notifications", timeout: 8) { server.calls.count >= 2 }
+    let first = try #require(server.calls[0]["id"] as? Int)
+    #expect(server.calls[0]["replaces_id"] as? Int == 0)
+    #expect(server.calls[1]["replaces_id"] as? Int == first)
+    // Closed on screen (as by the person): the next one is a new notification.
+    let close = try runProcess(
+      "/usr/bin/dbus-send",
+      [
+        "--bus=\(server.bus.address)", "--print-reply", "--dest=org.freedesktop.Notifications",
+        "/org/freedesktop/Notifications", "org.freedesktop.Notifications.CloseNotification", "uint32:\(first)",
+      ])
+    #expect(close.status == 0, "\(close.stderr)")
+    try waitUntil("a third notification", timeout: 8) { server.calls.count >= 3 }
+    #expect(server.calls[2]["replaces_id"] as? Int == 0)
+    #expect(server.calls[2]["id"] as? Int != first)
+    #expect(daemon.isRunning)
+
+  }
+}

@@ -27,7 +27,7 @@ ensure_packages() {
 # The packages building and running affirm needs.
 BUILD_PACKAGES=(pkg-config libnotify-dev libglib2.0-dev libsqlite3-dev)
 # What a private notification stack needs.
-STACK_PACKAGES=(dbus dunst xvfb jq libnotify-bin)
+STACK_PACKAGES=(dbus dunst xvfb jq libnotify-bin python3-gi gir1.2-glib-2.0)
 
 STACK_PIDS=()
 

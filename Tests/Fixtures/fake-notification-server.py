@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+"""A minimal freedesktop notification server for the tests, with the capabilities it is given.
+
+Usage: fake-notification-server.py LOG [--capabilities body,body-markup] [--close-after SECONDS]
+
+Owns org.freedesktop.Notifications on the session bus in DBUS_SESSION_BUS_ADDRESS, writes one
+JSON line per Notify call to LOG (what arrived, as sent), and with --close-after closes each
+notification that long after it was shown (NotificationClosed, reason 1: expired). It shows
+the parts of the protocol dunst cannot: a server without `actions`, and the raw replaces_id.
+"""
+
+import argparse
+import json
+
+from gi.repository import Gio, GLib
+
+INTERFACE = """
+<node>
+  <interface name="org.freedesktop.Notifications">
+    <method name="GetCapabilities"><arg type="as" direction="out"/></method>
+    <method name="Notify">
+      <arg type="s" direction="in"/><arg type="u" direction="in"/><arg type="s" direction="in"/>
+      <arg type="s" direction="in"/><arg type="s" direction="in"/><arg type="as" direction="in"/>
+      <arg type="a{sv}" direction="in"/><arg type="i" direction="in"/><arg type="u" direction="out"/>
+    </method>
+    <method name="CloseNotification"><arg type="u" direction="in"/></method>
+    <method name="GetServerInformation">
+      <arg type="s" direction="out"/><arg type="s" direction="out"/>
+      <arg type="s" direction="out"/><arg type="s" direction="out"/>
+    </method>
+    <signal name="NotificationClosed"><arg type="u"/><arg type="u"/></signal>
+    <signal name="ActionInvoked"><arg type="u"/><arg type="s"/></signal>
+  </interface>
+</node>
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("log")
+    parser.add_argument("--capabilities", default="body")
+    parser.add_argument("--close-after", type=float, default=None)
+    options = parser.parse_args()
+    capabilities = [c for c in options.capabilities.split(",") if c]
+    state = {"next": 1}
+    log = open(options.log, "a", buffering=1)
+    node = Gio.DBusNodeInfo.new_for_xml(INTERFACE)
+    loop = GLib.MainLoop()
+
+    def close(connection, notification_id, reason):
+        connection.emit_signal(
+            None, "/org/freedesktop/Notifications", "org.freedesktop.Notifications",
+            "NotificationClosed", GLib.Variant("(uu)", (notification_id, reason)))
+        return False
+
+    def on_call(connection, sender, path, interface, method, parameters, invocation):
+        if method == "GetCapabilities":
+            invocation.return_value(GLib.Variant("(as)", (capabilities,)))
+        elif method == "GetServerInformation":
+            invocation.return_value(GLib.Variant("(ssss)", ("fake", "affirm tests", "1", "1.2")))
+        elif method == "Notify":
+            app, replaces, icon, summary, body, actions, hints, timeout = parameters.unpack()
+            notification_id = replaces or state["next"]
+            if not replaces:
+                state["next"] += 1
+            log.write(json.dumps({
+                "id": notification_id, "app": app, "replaces_id": replaces, "summary": summary,
+                "body": body, "actions": actions, "hints": sorted(hints), "timeout": timeout,
+            }) + "\n")
+            invocation.return_value(GLib.Variant("(u)", (notification_id,)))
+            if options.close_after is not None:
+                GLib.timeout_add(int(options.close_after * 1000), close, connection, notification_id, 1)
+        elif method == "CloseNotification":
+            (notification_id,) = parameters.unpack()
+            invocation.return_value(None)
+            close(connection, notification_id, 3)
+
+    def on_bus(connection, name):
+        connection.register_object(
+            "/org/freedesktop/Notifications", node.interfaces[0], on_call, None, None)
+
+    Gio.bus_own_name(
+        Gio.BusType.SESSION, "org.freedesktop.Notifications", Gio.BusNameOwnerFlags.NONE,
+        on_bus, None, lambda *_: loop.quit())
+    loop.run()
+
+
+if __name__ == "__main__":
+    main()
