@@ -87,7 +87,13 @@ extension AffirmCommand {
         let capabilities = notifier.capabilities.joined(separator: ", ")
         report.add(
           .ok, "notification server: \(field(0)) \(field(2)) by \(field(1)), spec \(field(3))",
-          details: ["capabilities: " + (capabilities.isEmpty ? "none listed" : capabilities)])
+          details: [
+            "capabilities: " + (capabilities.isEmpty ? "none listed" : capabilities),
+            notifier.capabilities.contains("actions")
+              ? "buttons: late-night and urge lines offer \"I stayed strong\" and \"I want to reach out\""
+              : "buttons: none (the server does not list \"actions\"); notifications come plain",
+          ])
+
         if !notifier.capabilities.isEmpty && !notifier.capabilities.contains("body") {
           report.add(
             .warning, "the server shows summaries only (no \"body\" capability)",

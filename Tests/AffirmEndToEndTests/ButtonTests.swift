@@ -256,6 +256,9 @@ struct ProtocolTests {
     let call = try #require(server.calls.first)
     #expect(call["actions"] as? [String] == [])
     #expect(call["replaces_id"] as? Int == 0)
+    let doctor = try Affirm.run(["doctor"], environment: try server.home.environment(bus: server.bus.address))
+    #expect(doctor.stdout.contains("buttons: none (the server does not list \"actions\"); notifications come plain"))
+
   }
 
   @Test("where the server lists `actions`, the buttons go out as key and label pairs")
