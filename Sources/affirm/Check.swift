@@ -33,13 +33,20 @@ extension AffirmCommand {
         throw ExitCode(error.exitStatus)
       }
       for problem in configProblems { print(problem) }
+      // Nothing to show is a problem of the corpus as a whole: no line to point at.
+      let emptiness =
+        loaded.entries.isEmpty && loaded.diagnostics.isEmpty
+        ? ["\(corpus.paths.joined(separator: ", ")): no entries (only blank lines and comments); add one affirmation per line"]
+        : []
+      for problem in emptiness { print(problem) }
 
-      if loaded.diagnostics.isEmpty && configProblems.isEmpty {
+      if loaded.diagnostics.isEmpty && configProblems.isEmpty && emptiness.isEmpty {
         let tags = loaded.knownTags.map { tag in "\(tag) \(loaded.entries.count { $0.tags.contains(tag) })" }
         print("ok: \(loaded.entries.count) entries (\(tags.joined(separator: ", ")))\(configSummary)")
         return
       }
-      let count = loaded.diagnostics.count + configProblems.count
+      let count = loaded.diagnostics.count + configProblems.count + emptiness.count
+
       printError("affirm: \(count) problem\(count == 1 ? "" : "s") found")
       throw ExitCode(configProblems.isEmpty ? 1 : ExitStatus.dataError)
     }
