@@ -36,7 +36,10 @@ extension AffirmCommand {
       // Nothing to show is a problem of the corpus as a whole: no line to point at.
       let emptiness =
         loaded.entries.isEmpty && loaded.diagnostics.isEmpty
-        ? ["\(corpus.paths.joined(separator: ", ")): no entries (only blank lines and comments); add one affirmation per line"]
+        ? [
+          "\(corpus.paths.joined(separator: ", ")): no entries (only blank lines and comments); "
+            + "add one affirmation per line"
+        ]
         : []
       for problem in emptiness { print(problem) }
 
