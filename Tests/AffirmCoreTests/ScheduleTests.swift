@@ -133,3 +133,18 @@ struct ScheduleTests {
     #expect(inside == ["2027-01-06T00:30:00-05:00", "2027-01-06T01:00:00-05:00"])
   }
 }
+
+@Suite("fire times: cases the property tests found")
+struct ScheduleRegressionTests {
+  @Test("a window ending in the spring gap stops where the next date's opens: 03:00 fires once")
+  func windowIntoTheGap() {
+    let slot = Slot(
+      name: "w", timing: .every(from: WallTime("03:00")!, until: WallTime("02:30")!, interval: Span(seconds: 1800)))
+    let schedule = Schedule.of("Europe/Berlin", slot)
+    let times = schedule.upcoming(after: instant("2027-03-28T00:00:00Z"), count: 3).map { local($0, schedule) }
+    // Before: 01:30, 03:00 (from the 27th's window), 03:00 again (the 28th's), 03:30.
+    #expect(times == ["2027-03-28T01:30:00+01:00", "2027-03-28T03:00:00+02:00", "2027-03-28T03:30:00+02:00"])
+    let window = schedule.window(on: LocalDate(iso: "2027-03-27")!, from: WallTime("03:00")!, until: WallTime("02:30")!)
+    #expect(ISO8601.format(window.end, in: schedule.zone) == "2027-03-28T03:00:00+02:00")
+  }
+}

@@ -40,10 +40,16 @@ public struct Schedule: Sendable, Equatable {
   }
 
   /// [from, until) on `date`; `until` falls on the next date when it is not after `from`.
+  ///
+  /// A window ends at the latest where the next date's opens: one whose `until` falls in a
+  /// spring-forward gap would otherwise reach into it (03:00 until 02:30 in Europe/Berlin
+  /// on 2027-03-27 would end at 03:30 CEST, half an hour after the 28th's opens), and a date
+  /// the zone skipped altogether has an empty window.
   public func window(on date: LocalDate, from: WallTime, until: WallTime) -> (start: Instant, end: Instant) {
     let start = zone.resolve(date, from)
     let end = zone.resolve(until > from ? date : date.adding(days: 1), until)
-    return (start, max(start, end))
+    let nextStart = zone.resolve(date.adding(days: 1), from)
+    return (start, max(start, min(end, nextStart)))
   }
 
   /// The next `count` fire times strictly after `instant`, sorted; no instant twice for one slot.
