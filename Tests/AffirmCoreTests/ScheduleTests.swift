@@ -147,4 +147,15 @@ struct ScheduleRegressionTests {
     let window = schedule.window(on: LocalDate(iso: "2027-03-27")!, from: WallTime("03:00")!, until: WallTime("02:30")!)
     #expect(ISO8601.format(window.end, in: schedule.zone) == "2027-03-28T03:00:00+02:00")
   }
+
+  @Test("a date the zone skipped (Pacific/Apia, 2011-12-30) fires nothing; the next date fires once")
+  func skippedDate() {
+    let schedule = Schedule.of("Pacific/Apia", Slot(name: "a", timing: .at([WallTime("08:00")!])))
+    let times = schedule.upcoming(after: instant("2011-12-28T00:00:00Z"), count: 3)
+    #expect(
+      times.map { local($0, schedule) } == [
+        "2011-12-28T08:00:00-10:00", "2011-12-29T08:00:00-10:00", "2011-12-31T08:00:00+14:00",
+      ])
+    #expect(times.map(\.date.description) == ["2011-12-28", "2011-12-29", "2011-12-31"])
+  }
 }

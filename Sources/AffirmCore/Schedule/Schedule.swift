@@ -24,7 +24,11 @@ public struct Schedule: Sendable, Equatable {
     switch slot.timing {
     case .at(let times):
       // One instant per listed time per date; two times that resolve alike (in a gap) fire once.
-      return Set(times.map { zone.resolve(date, $0) }).sorted().map { fire($0) }
+      // A date the zone skipped altogether (Pacific/Apia's 2011-12-30) has none: its times
+      // resolve onto the next date's, which fire them.
+      let next = date.adding(days: 1)
+      return Set(times.filter { zone.resolve(date, $0) < zone.resolve(next, $0) }.map { zone.resolve(date, $0) })
+        .sorted().map { fire($0) }
     case .every(let from, let until, let interval):
       let (start, end) = window(on: date, from: from, until: until)
       guard interval.seconds > 0 else { return [] }
