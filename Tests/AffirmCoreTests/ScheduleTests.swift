@@ -158,4 +158,22 @@ struct ScheduleRegressionTests {
       ])
     #expect(times.map(\.date.description) == ["2011-12-28", "2011-12-29", "2011-12-31"])
   }
+
+  @Test("random times with no min_gap never fall on the same second")
+  func randomWithoutGap() {
+    // Found shrunk to this: two times in a one-minute window, no min_gap; one date in sixty
+    // drew the same second twice, and `affirm next` listed it twice.
+    let slot = Slot(
+      name: "s0",
+      timing: .random(from: WallTime("00:00")!, until: WallTime("00:01")!, count: 2, minimumGap: Span(seconds: 0)))
+    let schedule = Schedule.of("UTC", slot)
+    for day in 0..<1000 {
+      let fires = schedule.fireTimes(on: LocalDate(iso: "2031-03-27")!.adding(days: day)).map(\.instant)
+      #expect(fires.count == 2 && fires[0] < fires[1], "\(fires)")
+    }
+    // More times than seconds: those that coincide fire once.
+    let crowded = RandomTimes.draw(
+      count: 100, in: Instant(seconds: 0)..<Instant(seconds: 10), minimumGap: Span(seconds: 0), seed: 3)
+    #expect(crowded == crowded.sorted() && Set(crowded).count == crowded.count && !crowded.isEmpty)
+  }
 }

@@ -104,19 +104,27 @@ public enum RandomTimes {
     return hash
   }
 
-  /// `count` instants in `window`, sorted, consecutive ones at least `minimumGap` apart.
+  /// `count` instants in `window`, sorted, consecutive ones at least `minimumGap` apart, no
+  /// two alike.
   ///
   /// Draws `count` offsets uniformly in the window shortened by the gaps, sorts them, then
-  /// spreads them by one gap each: uniform over all arrangements that respect the gap.
+  /// spreads them by one gap each: uniform over all arrangements that respect the gap. No
+  /// gap counts as a gap of one second where the window has room, so that two draws never
+  /// fall on the same second (one notification where the slot asked for two); where it has
+  /// not (more times than seconds), times that coincide fire once.
   public static func draw(count: Int, in window: Range<Instant>, minimumGap: Span, seed: UInt64) -> [Instant] {
     let length = window.upperBound.seconds - window.lowerBound.seconds
-    let slack = length - Int64(max(0, count - 1)) * minimumGap.seconds
+    let gaps = Int64(max(0, count - 1))
+    let spacing = minimumGap.seconds > 0 || length - gaps <= 0 ? minimumGap.seconds : 1
+    let slack = length - gaps * spacing
     guard count > 0, slack > 0 else { return [] }
     var generator = SplitMix64(seed: seed)
     let offsets = (0..<count).map { _ in Int64.random(in: 0..<slack, using: &generator) }.sorted()
-    return offsets.enumerated().map { index, offset in
-      window.lowerBound.adding(seconds: offset + Int64(index) * minimumGap.seconds)
+    let instants = offsets.enumerated().map { index, offset in
+      window.lowerBound.adding(seconds: offset + Int64(index) * spacing)
     }
+    return spacing > 0
+      ? instants : zip(instants.indices, instants).filter { $0 == 0 || instants[$0 - 1] != $1 }.map(\.1)
   }
 
   /// Whether `count` times `minimumGap` apart fit in a window of `length`.
