@@ -176,4 +176,21 @@ struct ScheduleRegressionTests {
       count: 100, in: Instant(seconds: 0)..<Instant(seconds: 10), minimumGap: Span(seconds: 0), seed: 3)
     #expect(crowded == crowded.sorted() && Set(crowded).count == crowded.count && !crowded.isEmpty)
   }
+
+  @Test("random times on consecutive dates keep min_gap too, in a window of the whole day")
+  func randomGapAcrossDates() {
+    // Found shrunk to this: one time a day, any time of day, 1h43m apart; before, the 31st's
+    // and the 1st's could fall minutes apart on either side of midnight.
+    let slot = Slot(
+      name: "s0",
+      timing: .random(from: WallTime("00:00")!, until: WallTime("00:00")!, count: 1, minimumGap: Span(seconds: 6180)))
+    let schedule = Schedule.of("UTC", slot)
+    let times = schedule.upcoming(after: instant("2003-01-01T12:00:00Z"), count: 3000).map(\.instant.seconds)
+    #expect(zip(times, times.dropFirst()).allSatisfy { $1 - $0 >= 6180 })
+    // A window with no room to spare keeps its whole length (and its count).
+    let tight = Slot(
+      name: "t",
+      timing: .random(from: WallTime("00:00")!, until: WallTime("00:00")!, count: 12, minimumGap: Span(seconds: 7000)))
+    #expect(Schedule.of("UTC", tight).fireTimes(on: LocalDate(iso: "2027-01-05")!).count == 12)
+  }
 }

@@ -36,9 +36,9 @@ public struct Schedule: Sendable, Equatable {
         fire(Instant(seconds: $0), windowEnd: end)
       }
     case .random(let from, let until, let count, let minimumGap):
-      let (start, end) = window(on: date, from: from, until: until)
       return RandomTimes.draw(
-        count: count, in: start..<end, minimumGap: minimumGap, seed: RandomTimes.seed(slot: slot.name, date: date)
+        count: count, in: drawingWindow(on: date, from: from, until: until, count: count, minimumGap: minimumGap),
+        minimumGap: minimumGap, seed: RandomTimes.seed(slot: slot.name, date: date)
       ).map { fire($0) }
     }
   }
@@ -54,6 +54,28 @@ public struct Schedule: Sendable, Equatable {
     let end = zone.resolve(until > from ? date : date.adding(days: 1), until)
     let nextStart = zone.resolve(date.adding(days: 1), from)
     return (start, max(start, min(end, nextStart)))
+  }
+
+  /// The part of a random slot's window its times are drawn from, so that `minimumGap` holds
+  /// between dates too: where the previous or the next date's window comes closer than the
+  /// gap (a window of most of the day), each of the two gives up half of the shortfall. A
+  /// window too short to give it up and still fit `count` times keeps its whole length.
+  func drawingWindow(on date: LocalDate, from: WallTime, until: WallTime, count: Int, minimumGap: Span)
+    -> Range<Instant>
+  {
+    let (start, end) = window(on: date, from: from, until: until)
+    let previous = window(on: date.adding(days: -1), from: from, until: until)
+    let next = window(on: date.adding(days: 1), from: from, until: until)
+    let shortBefore = max(0, minimumGap.seconds - (start.seconds - previous.end.seconds))
+    let shortAfter = max(0, minimumGap.seconds - (next.start.seconds - end.seconds))
+    let trimmedStart = start.adding(seconds: (shortBefore + 1) / 2)
+    let trimmedEnd = end.adding(seconds: -(shortAfter / 2))
+    guard
+      trimmedStart < trimmedEnd,
+      RandomTimes.fit(
+        count: count, length: Span(seconds: trimmedEnd.seconds - trimmedStart.seconds), minimumGap: minimumGap)
+    else { return start..<end }
+    return trimmedStart..<trimmedEnd
   }
 
   /// The next `count` fire times strictly after `instant`, sorted; no instant twice for one slot.
