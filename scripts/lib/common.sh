@@ -26,8 +26,8 @@ ensure_packages() {
 
 # The packages building and running affirm needs.
 BUILD_PACKAGES=(pkg-config libnotify-dev libglib2.0-dev libsqlite3-dev)
-# What a private notification stack needs.
-STACK_PACKAGES=(dbus dunst xvfb jq libnotify-bin)
+# What a private notification stack needs (and sqlite3, with which the fault tests check the state).
+STACK_PACKAGES=(dbus dunst xvfb jq libnotify-bin sqlite3)
 
 STACK_PIDS=()
 
