@@ -28,6 +28,40 @@ struct FaultTests {
     #expect(try home.deliveries().map(\.source).sorted() == ["slot", "sos"])
     #expect(try home.integrityCheck() == "ok")
   }
+
+  @Test("two daemons started at once, 50 times: one keeps running, the other exits 75 naming its pid")
+  func twoDaemonsAtOnce() throws {
+    let home = try DaemonHome()
+    try Config.defaultTextForTests.write(toFile: home.config, atomically: true, encoding: .utf8)
+    let corpus = try home.directory.write("c.txt", "[morning]\nm\n[late-night]\nl\n")
+    let environment = try home.environment()
+    var survivors = 0
+    for round in 0..<50 {
+      let daemons = try (0..<2).map { index in
+        try ChildProcess(
+          Affirm.binary, ["run", "--config", home.config, "--corpus", corpus], environment: environment,
+          stderr: home.directory.path + "/race-\(round)-\(index).err")
+      }
+      defer { daemons.forEach { $0.stop() } }
+      var exited: Int?
+      try waitUntil("one of the two exits", timeout: 10) {
+        exited = daemons.indices.first { daemons[$0].wait(timeout: 0) != nil }
+        return exited != nil
+      }
+      let loser = daemons[exited!]
+      let winner = daemons[1 - exited!]
+      let stderr = try String(contentsOfFile: home.directory.path + "/race-\(round)-\(exited!).err", encoding: .utf8)
+      #expect(loser.wait() == 75, "round \(round): \(stderr)")
+      #expect(
+        stderr
+          == "affirm: affirm run is already running (pid \(winner.pid)); stop it first, or send it SIGHUP to reload\n",
+        "round \(round)")
+      if winner.isRunning { survivors += 1 }
+      winner.signal(SIGTERM)
+      #expect(winner.wait(timeout: 5) == 0, "round \(round)")
+    }
+    #expect(survivors == 50)
+  }
 }
 
 // MARK: - Helpers
