@@ -15,6 +15,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
   ],
   targets: [
     // The C door: libnotify (and the GLib/GIO it brings) through pkg-config.
@@ -51,7 +52,11 @@ let package = Package(
     ),
     .testTarget(
       name: "AffirmCoreTests",
-      dependencies: ["AffirmCore", .product(name: "Logging", package: "swift-log")],
+      dependencies: [
+        "AffirmCore",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
       swiftSettings: strict
     ),
     .testTarget(name: "AffirmNotifyTests", dependencies: ["AffirmNotify"], swiftSettings: strict),

@@ -57,6 +57,11 @@ extension AffirmCommand {
       } catch {
         logger.error("\(error); running without it: deliveries are not recorded and missed times are not remembered")
       }
+      if let closed = try? store?.closeInterrupted(now: SystemWaiter.now()), closed > 0 {
+        logger.warning(
+          "\(closed) earlier deliver\(closed == 1 ? "y was" : "ies were") interrupted before the notification server answered; recorded as failed"
+        )
+      }
       let marks = (try? store?.marks()) ?? [:]
       let explicitPath = config.path
       var host = LiveDaemonHost(

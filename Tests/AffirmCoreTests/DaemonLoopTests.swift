@@ -188,6 +188,39 @@ struct DaemonLoopTests {
     #expect(second.delivered.map { local($0, schedule) } == ["2027-05-10T23:30:00+02:00", "2027-05-11T00:00:00+02:00"])
   }
 
+  @Test("killed in the middle of a delivery, a restart does not show that fire time again")
+  func killedDuringDelivery() {
+    /// Dies during its first delivery, the way kill -9 ends a daemon waiting on the server:
+    /// what it had saved by then is all a restart gets.
+    struct KilledHost: DaemonHost {
+      var inner: SimulatedHost
+      var savedWhenKilled: [String: Instant]?
+      mutating func now() -> Instant { inner.now() }
+      mutating func wait(until deadline: Instant?) -> WakeReason {
+        savedWhenKilled == nil ? inner.wait(until: deadline) : .terminate
+      }
+      mutating func deliver(_ fire: FireTime) -> Bool {
+        if savedWhenKilled == nil { savedWhenKilled = inner.savedMarks }
+        return inner.deliver(fire)
+      }
+      mutating func reloadSchedule() throws -> Schedule { try inner.reloadSchedule() }
+      mutating func saveMarks(_ marks: [String: Instant]) throws {
+        if savedWhenKilled == nil { try inner.saveMarks(marks) }
+      }
+      mutating func handleInteraction() {}
+    }
+    var first = KilledHost(
+      inner: SimulatedHost(start: instant("2027-05-10T07:00:00+02:00"), end: instant("2027-05-10T09:00:00+02:00")))
+    var loop = DaemonLoop(
+      schedule: schedule, marks: [:], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    _ = loop.run(host: &first)
+    #expect(first.inner.delivered.map { local($0, schedule) } == ["2027-05-10T08:00:00+02:00"])
+    // Restarted a minute later, well within the 08:00 slot's grace.
+    var second = SimulatedHost(start: instant("2027-05-10T08:01:00+02:00"), end: instant("2027-05-10T09:00:00+02:00"))
+    _ = runDaemon(schedule, &second, marks: first.savedWhenKilled ?? [:])
+    #expect(second.delivered.isEmpty, "shown again: \(second.delivered.map { local($0, schedule) })")
+  }
+
   @Test("a failed delivery is not retried until the next fire time")
   func failedDelivery() {
     var host = SimulatedHost(start: instant("2027-05-10T22:50:00+02:00"), end: instant("2027-05-11T00:10:00+02:00"))

@@ -162,6 +162,31 @@ struct StateStoreTests {
     #expect(try store.deliveredCount() == 1)
   }
 
+  @Test("deliveries left pending by a process that died are closed as failed: a slot's at once, a send's when old")
+  func interruptedDeliveries() throws {
+    let (store, _) = try temporaryStore()
+    let pool = entries(4)
+    var generator = SplitMix64(seed: 2)
+    func reserve(_ source: DeliverySource, at seconds: Int64) throws -> Reservation {
+      try store.reserve(
+        from: catalog(pool), positions: Array(pool.indices), tags: ["t"], source: source,
+        now: Instant(seconds: seconds), dayStart: Instant(seconds: 0), cooldown: nil, using: &generator)
+    }
+    let now: Int64 = 1_800_000_000
+    _ = try reserve(.slot("morning"), at: now - 5)
+    _ = try reserve(.send, at: now - 600)
+    _ = try reserve(.send, at: now - 5)  // may still be waiting for the server
+    try store.complete(try reserve(.sos, at: now - 700), failure: nil)
+    #expect(try store.closeInterrupted(now: Instant(seconds: now)) == 2)
+    let statuses = try store.history(since: nil).compactMap { item -> String? in
+      guard case .delivery(let source, _, _, let status, let reason) = item.kind else { return nil }
+      return "\(source) \(status) \(reason == StateStore.interruptedReason)"
+    }
+    #expect(
+      statuses.sorted() == ["send failed true", "send pending false", "slot failed true", "sos delivered false"])
+    #expect(try store.closeInterrupted(now: Instant(seconds: now)) == 0)
+  }
+
   @Test("urges, resets and marks round-trip")
   func journal() throws {
     let (store, _) = try temporaryStore()

@@ -229,13 +229,14 @@ final class TemporaryDirectory {
 final class PrivateBus {
   let directory: TemporaryDirectory
   let address: String
-  let daemon: ChildProcess
+  private(set) var daemon: ChildProcess
   private var server: ChildProcess?
+  private let config: String
 
   init() throws {
     directory = try TemporaryDirectory()
     let socket = directory.path + "/bus"
-    let config = try directory.write(
+    config = try directory.write(
       "bus.conf",
       """
       <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -249,20 +250,33 @@ final class PrivateBus {
       """)
     daemon = try ChildProcess("/usr/bin/dbus-daemon", ["--config-file=\(config)", "--nofork", "--nopidfile"])
     address = "unix:path=\(socket)"
-    // The socket file appears at bind(), before listen(): wait until the bus answers a call,
-    // or a test that stops the daemon at once could find it refusing connections instead.
+    try waitForBus()
+  }
+
+  /// The socket file appears at bind(), before listen(): wait until the bus answers a call,
+  /// or a test that stops the daemon at once could find it refusing connections instead.
+  private func waitForBus() throws {
     try waitUntil("dbus-daemon answers") {
-      try FileManager.default.fileExists(atPath: socket) && self.busAnswers()
+      try FileManager.default.fileExists(atPath: directory.path + "/bus") && self.busAnswers()
     }
   }
 
-  /// Starts dunst on this bus (on the suite's Xvfb display) and waits until it owns the name.
-  func startDunst() throws -> ChildProcess {
+  /// A new dbus-daemon at the same address, after the old one has gone (it is stopped first).
+  func restartBus() throws {
+    daemon.stop()
+    daemon = try ChildProcess("/usr/bin/dbus-daemon", ["--config-file=\(config)", "--nofork", "--nopidfile"])
+    try waitForBus()
+  }
+
+  /// Starts dunst on this bus (on the suite's Xvfb display) and waits until it owns the name;
+  /// `config` replaces the suite's dunstrc, and `log` receives every notification (`-print`).
+  func startDunst(config: String? = nil, log: String? = nil) throws -> ChildProcess {
     let display = try #require(Stack.environment["DISPLAY"], "run the suite through scripts/test (it starts Xvfb)")
-    let config = try #require(Stack.environment["AFFIRM_TEST_DUNSTRC"], "run the suite through scripts/test")
+    let config = try config ?? #require(Stack.environment["AFFIRM_TEST_DUNSTRC"], "run the suite through scripts/test")
     let dunst = try ChildProcess(
-      "/usr/bin/dunst", ["-config", config],
-      environment: ["DISPLAY": display, "DBUS_SESSION_BUS_ADDRESS": address, "HOME": directory.path])
+      "/usr/bin/dunst", ["-config", config] + (log == nil ? [] : ["-print"]),
+      environment: ["DISPLAY": display, "DBUS_SESSION_BUS_ADDRESS": address, "HOME": directory.path],
+      stdout: log ?? "/dev/null")
     server = dunst
     try waitUntil("dunst owns org.freedesktop.Notifications") { try self.hasNotificationServer() }
     return dunst

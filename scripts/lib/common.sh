@@ -26,8 +26,9 @@ ensure_packages() {
 
 # The packages building and running affirm needs.
 BUILD_PACKAGES=(pkg-config libnotify-dev libglib2.0-dev libsqlite3-dev)
-# What a private notification stack needs.
-STACK_PACKAGES=(dbus dunst xvfb jq libnotify-bin python3-gi gir1.2-glib-2.0)
+# What a private notification stack needs (python3-gi runs the tests' fake notification
+# server; sqlite3 lets the fault tests check the state).
+STACK_PACKAGES=(dbus dunst xvfb jq libnotify-bin python3-gi gir1.2-glib-2.0 sqlite3)
 
 STACK_PIDS=()
 

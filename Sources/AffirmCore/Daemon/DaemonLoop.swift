@@ -108,14 +108,15 @@ public struct DaemonLoop {
     while true {
       let now = host.now()
       let due = takeDue(at: now)
-
+      // The marks reach the disk before the deliveries: a crash in the middle of one (the
+      // server may already be showing it) must not repeat it after a restart.
+      save(&host)
       for fire in due {
         if host.deliver(fire) {
           logger.info(
             "delivered", metadata: ["slot": "\(fire.slot)", "at": "\(ISO8601.format(fire.instant, in: schedule.zone))"])
         }
       }
-      save(&host)
       let next = nextFire(after: now)
       switch host.wait(until: next?.instant) {
       case .deadline:

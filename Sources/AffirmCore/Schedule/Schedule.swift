@@ -24,7 +24,11 @@ public struct Schedule: Sendable, Equatable {
     switch slot.timing {
     case .at(let times):
       // One instant per listed time per date; two times that resolve alike (in a gap) fire once.
-      return Set(times.map { zone.resolve(date, $0) }).sorted().map { fire($0) }
+      // A date the zone skipped altogether (Pacific/Apia's 2011-12-30) has none: its times
+      // resolve onto the next date's, which fire them.
+      let next = date.adding(days: 1)
+      return Set(times.filter { zone.resolve(date, $0) < zone.resolve(next, $0) }.map { zone.resolve(date, $0) })
+        .sorted().map { fire($0) }
     case .every(let from, let until, let interval):
       let (start, end) = window(on: date, from: from, until: until)
       guard interval.seconds > 0 else { return [] }
@@ -32,18 +36,46 @@ public struct Schedule: Sendable, Equatable {
         fire(Instant(seconds: $0), windowEnd: end)
       }
     case .random(let from, let until, let count, let minimumGap):
-      let (start, end) = window(on: date, from: from, until: until)
       return RandomTimes.draw(
-        count: count, in: start..<end, minimumGap: minimumGap, seed: RandomTimes.seed(slot: slot.name, date: date)
+        count: count, in: drawingWindow(on: date, from: from, until: until, count: count, minimumGap: minimumGap),
+        minimumGap: minimumGap, seed: RandomTimes.seed(slot: slot.name, date: date)
       ).map { fire($0) }
     }
   }
 
   /// [from, until) on `date`; `until` falls on the next date when it is not after `from`.
+  ///
+  /// A window ends at the latest where the next date's opens: one whose `until` falls in a
+  /// spring-forward gap would otherwise reach into it (03:00 until 02:30 in Europe/Berlin
+  /// on 2027-03-27 would end at 03:30 CEST, half an hour after the 28th's opens), and a date
+  /// the zone skipped altogether has an empty window.
   public func window(on date: LocalDate, from: WallTime, until: WallTime) -> (start: Instant, end: Instant) {
     let start = zone.resolve(date, from)
     let end = zone.resolve(until > from ? date : date.adding(days: 1), until)
-    return (start, max(start, end))
+    let nextStart = zone.resolve(date.adding(days: 1), from)
+    return (start, max(start, min(end, nextStart)))
+  }
+
+  /// The part of a random slot's window its times are drawn from, so that `minimumGap` holds
+  /// between dates too: where the previous or the next date's window comes closer than the
+  /// gap (a window of most of the day), each of the two gives up half of the shortfall. A
+  /// window too short to give it up and still fit `count` times keeps its whole length.
+  func drawingWindow(on date: LocalDate, from: WallTime, until: WallTime, count: Int, minimumGap: Span)
+    -> Range<Instant>
+  {
+    let (start, end) = window(on: date, from: from, until: until)
+    let previous = window(on: date.adding(days: -1), from: from, until: until)
+    let next = window(on: date.adding(days: 1), from: from, until: until)
+    let shortBefore = max(0, minimumGap.seconds - (start.seconds - previous.end.seconds))
+    let shortAfter = max(0, minimumGap.seconds - (next.start.seconds - end.seconds))
+    let trimmedStart = start.adding(seconds: (shortBefore + 1) / 2)
+    let trimmedEnd = end.adding(seconds: -(shortAfter / 2))
+    guard
+      trimmedStart < trimmedEnd,
+      RandomTimes.fit(
+        count: count, length: Span(seconds: trimmedEnd.seconds - trimmedStart.seconds), minimumGap: minimumGap)
+    else { return start..<end }
+    return trimmedStart..<trimmedEnd
   }
 
   /// The next `count` fire times strictly after `instant`, sorted; no instant twice for one slot.
@@ -94,19 +126,27 @@ public enum RandomTimes {
     return hash
   }
 
-  /// `count` instants in `window`, sorted, consecutive ones at least `minimumGap` apart.
+  /// `count` instants in `window`, sorted, consecutive ones at least `minimumGap` apart, no
+  /// two alike.
   ///
   /// Draws `count` offsets uniformly in the window shortened by the gaps, sorts them, then
-  /// spreads them by one gap each: uniform over all arrangements that respect the gap.
+  /// spreads them by one gap each: uniform over all arrangements that respect the gap. No
+  /// gap counts as a gap of one second where the window has room, so that two draws never
+  /// fall on the same second (one notification where the slot asked for two); where it has
+  /// not (more times than seconds), times that coincide fire once.
   public static func draw(count: Int, in window: Range<Instant>, minimumGap: Span, seed: UInt64) -> [Instant] {
     let length = window.upperBound.seconds - window.lowerBound.seconds
-    let slack = length - Int64(max(0, count - 1)) * minimumGap.seconds
+    let gaps = Int64(max(0, count - 1))
+    let spacing = minimumGap.seconds > 0 || length - gaps <= 0 ? minimumGap.seconds : 1
+    let slack = length - gaps * spacing
     guard count > 0, slack > 0 else { return [] }
     var generator = SplitMix64(seed: seed)
     let offsets = (0..<count).map { _ in Int64.random(in: 0..<slack, using: &generator) }.sorted()
-    return offsets.enumerated().map { index, offset in
-      window.lowerBound.adding(seconds: offset + Int64(index) * minimumGap.seconds)
+    let instants = offsets.enumerated().map { index, offset in
+      window.lowerBound.adding(seconds: offset + Int64(index) * spacing)
     }
+    return spacing > 0
+      ? instants : zip(instants.indices, instants).filter { $0 == 0 || instants[$0 - 1] != $1 }.map(\.1)
   }
 
   /// Whether `count` times `minimumGap` apart fit in a window of `length`.

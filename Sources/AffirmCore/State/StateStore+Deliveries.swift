@@ -88,6 +88,31 @@ extension StateStore {
     }
   }
 
+  /// What history says of a delivery whose process died before the server answered.
+  public static let interruptedReason =
+    "interrupted: affirm ended before the notification server answered (it may have been shown)"
+
+  /// Records as failed the deliveries that processes since ended left pending, so that no
+  /// row stays half done. For the daemon at its start: no other daemon runs then, so every
+  /// pending slot delivery was a dead one's; a send's counts once it is older than any send
+  /// can take. Returns how many it closed.
+  @discardableResult
+  public func closeInterrupted(now: Instant) throws(StateError) -> Int {
+    do {
+      return try database.write { db in
+        try db.execute(
+          sql: """
+            UPDATE delivery SET status = 'failed', reason = ?
+            WHERE status = 'pending' AND (source = 'slot' OR at <= ?)
+            """,
+          arguments: [Self.interruptedReason, now.seconds - Self.pendingLifetime])
+        return db.changesCount
+      }
+    } catch {
+      throw StateError.wrapping(error, path: path)
+    }
+  }
+
   /// Which entries are still in the bag of `tags` (for `--dry-run`, which reserves nothing).
   public func preview(
     from catalog: some EntryCatalog, positions: [Int], tags: [String], now: Instant, cooldown: Span?,

@@ -81,9 +81,11 @@ public final class StateStore: @unchecked Sendable {
       }
       if !readOnly, try !database.read({ try migrator.hasCompletedMigrations($0) }) {
         // Two processes creating the database at once would both run the migrations; a
-        // flock on the file (SQLite itself uses fcntl locks, which do not interfere) makes
-        // the second wait and then find them done.
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        // flock on its directory makes the second wait and then find them done. Not on the
+        // database file: closing a descriptor of it drops every fcntl lock this process holds
+        // on it, SQLite's own among them, and the next process to close its connection then
+        // takes itself for the last one and deletes the WAL this one goes on writing to.
+        let descriptor = Glibc.open(Self.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if descriptor >= 0 { flock(descriptor, LOCK_EX) }
         defer { if descriptor >= 0 { close(descriptor) } }
         try migrator.migrate(database)
@@ -102,6 +104,12 @@ public final class StateStore: @unchecked Sendable {
     }
   }
 
+  /// The directory holding `path` ("." for a bare file name).
+  static func directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+  }
+
   /// The directory 0700 and the file 0600, created before SQLite does (SQLite gives its
   /// -wal and -shm files the database file's mode).
   private static func prepareFiles(_ path: String) throws(StateStoreOpenFailure) {
@@ -112,6 +120,9 @@ public final class StateStore: @unchecked Sendable {
         throw .unavailable(error.reason)
       }
     }
+    // Only when missing: closing a descriptor of a database this process already has open
+    // would drop its locks (see init).
+    guard access(path, F_OK) != 0 else { return }
     let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     if descriptor >= 0 {
       close(descriptor)

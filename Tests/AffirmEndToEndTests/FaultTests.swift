@@ -1,0 +1,427 @@
+import Foundation
+import Testing
+
+/// Faults a user's machine can throw at affirm, through the built binary, a real SQLite file
+/// and a real dunst: a daemon killed mid-delivery, a notification server or bus that goes
+/// away, two daemons at once, a read-only or full state directory, SIGTERM mid-write. Every
+/// test that kills or restarts a notification server or bus uses a private one of its own.
+@Suite("faults: crashes, lost servers and buses, full and read-only disks", .serialized)
+struct FaultTests {
+  @Test("a daemon that created the database keeps its writes when another SQLite client closes it")
+  func databaseCreatedByTheDaemon() throws {
+    let home = try DaemonHome()
+    let marker = uniqueMarker()
+    let corpus = try home.directory.write("c.txt", "[soon]\n\(marker)\n[urge]\nurge \(marker)\n")
+    try home.writeSlots([("soon", 3, "soon")])
+    let daemon = try home.start(["--corpus", corpus])
+    defer { daemon.stop() }
+    try home.waitForLog("started")
+    // A user looks at the database with the sqlite3 shell before the daemon's first delivery;
+    // it takes itself for the last connection when it closes unless the daemon holds its locks.
+    #expect(try home.query("SELECT COUNT(*) FROM delivery") == "0")
+    try home.waitForLog("delivered", timeout: 6)
+    let sos = try Affirm.run(["sos", "--corpus", corpus, "--config", home.config], environment: try home.environment())
+    #expect(sos.status == 0, "\(sos.stderr)")
+    #expect(try home.deliveries().map(\.source).sorted() == ["slot", "sos"])
+    daemon.signal(SIGTERM)
+    #expect(daemon.wait(timeout: 2) == 0)
+    #expect(try home.deliveries().map(\.source).sorted() == ["slot", "sos"])
+    #expect(try home.integrityCheck() == "ok")
+  }
+
+  @Test("kill -9 while dunst is taking a notification, then a restart: shown once, never twice, the database intact")
+  func killedDuringDelivery() throws {
+    let home = try DaemonHome()
+    let bus = try PrivateBus()
+    // dunst reads the default icon inside its Notify handler, before it answers or shows
+    // anything: a FIFO there holds it mid-delivery until the test opens and closes the FIFO.
+    let icon = home.directory.path + "/icon.png"
+    #expect(mkfifo(icon, 0o600) == 0)
+    let config = try home.directory.write(
+      "dunstrc",
+      try String(contentsOfFile: try Stack.dunstrc(), encoding: .utf8).replacingOccurrences(
+        of: "[urgency_normal]", with: "[urgency_normal]\n    default_icon = \(icon)"))
+    let dunstLog = home.directory.path + "/dunst.log"
+    let dunst = try bus.startDunst(config: config, log: dunstLog)
+    defer { dunst.stop() }
+    let marker = uniqueMarker()
+    let corpus = try home.directory.write("c.txt", "[soon]\n\(marker) a\n\(marker) b\n\(marker) c\n")
+    try home.writeSlots([("soon", 3, "soon")])
+    let first = try home.start(["--corpus", corpus], bus: bus.address)
+    defer { first.stop() }
+    try home.waitForLog("started")
+    try waitUntil("the delivery is under way (reserved, not answered)", timeout: 6) {
+      try home.deliveries().contains { $0.status == "pending" }
+    }
+    Thread.sleep(forTimeInterval: 0.2)
+    #expect(try Stack.shown(in: dunstLog, containing: marker).isEmpty)
+    first.signal(SIGKILL)
+    #expect(first.wait() == 128 + SIGKILL)
+
+    // Let dunst finish: the FIFO gives way to a plain file, then the blocked read ends.
+    let writer = open(icon, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+    #expect(writer >= 0, "dunst is not reading the icon")
+    try home.directory.write("icon.tmp", "not an image\n")
+    #expect(rename(home.directory.path + "/icon.tmp", icon) == 0)
+    close(writer)
+    try waitUntil("dunst shows the interrupted notification") {
+      try Stack.shown(in: dunstLog, containing: marker).count == 1
+    }
+
+    let second = try home.start(["--corpus", corpus], bus: bus.address)
+    defer { second.stop() }
+    try home.waitForLog("started")
+    Thread.sleep(forTimeInterval: 1)
+    second.signal(SIGTERM)
+    #expect(second.wait(timeout: 2) == 0)
+    #expect(try Stack.shown(in: dunstLog, containing: marker).count == 1, "log: \(home.log)")
+    #expect(home.log.contains("1 earlier delivery was interrupted before the notification server answered"))
+    let deliveries = try home.deliveries()
+    #expect(deliveries.count == 1)
+    #expect(deliveries.allSatisfy { $0.status == "failed" && $0.reason?.hasPrefix("interrupted:") == true })
+    #expect(try home.integrityCheck() == "ok")
+    let history = try Affirm.run(["history", "--config", home.config], environment: try home.environment())
+    #expect(history.status == 0 && history.stdout.contains("interrupted"), "\(history.stderr)")
+  }
+
+  @Test(
+    "dunst killed and restarted while the daemon runs: the next fire time reaches the new dunst")
+  func serverRestarted() throws {
+    let home = try DaemonHome()
+    let bus = try PrivateBus()
+    let firstLog = home.directory.path + "/dunst-1.log"
+    let secondLog = home.directory.path + "/dunst-2.log"
+    let firstServer = try bus.startDunst(log: firstLog)
+    defer { firstServer.stop() }
+    let (one, two) = (uniqueMarker(), uniqueMarker())
+    let corpus = try home.directory.write("c.txt", "[one]\n\(one)\n[two]\n\(two)\n")
+    try home.writeSlots([("one", 3, "one"), ("two", 5, "two")])
+    let daemon = try home.start(["--corpus", corpus], bus: bus.address)
+    defer { daemon.stop() }
+    try waitUntil("the first dunst shows the first slot", timeout: 6) {
+      try Stack.shown(in: firstLog, containing: one).count == 1
+    }
+    firstServer.signal(SIGKILL)
+    firstServer.wait()
+    let secondServer = try bus.startDunst(log: secondLog)
+    defer { secondServer.stop() }
+    try waitUntil("the new dunst shows the second slot", timeout: 6) {
+      try Stack.shown(in: secondLog, containing: two).count == 1
+    }
+    #expect(daemon.isRunning)
+    #expect(home.log.components(separatedBy: "run: info: delivered").count == 3, "\(home.log)")
+    #expect(try home.deliveries().map(\.status) == ["delivered", "delivered"])
+  }
+
+  @Test(
+    "the bus gone: logged, no crash; a new bus at the same address and a dunst on it: the next fire time is delivered")
+  func busRestarted() throws {
+    let home = try DaemonHome()
+    let bus = try PrivateBus()
+    let firstLog = home.directory.path + "/dunst-1.log"
+    let secondLog = home.directory.path + "/dunst-2.log"
+    let firstServer = try bus.startDunst(log: firstLog)
+    defer { firstServer.stop() }
+    let (one, two, three) = (uniqueMarker(), uniqueMarker(), uniqueMarker())
+    let corpus = try home.directory.write("c.txt", "[one]\n\(one)\n[two]\n\(two)\n[three]\n\(three)\n")
+    try home.writeSlots([("one", 3, "one"), ("two", 5, "two"), ("three", 7, "three")])
+    let daemon = try home.start(["--corpus", corpus], bus: bus.address)
+    defer { daemon.stop() }
+    try waitUntil("the first dunst shows the first slot", timeout: 6) {
+      try Stack.shown(in: firstLog, containing: one).count == 1
+    }
+    bus.daemon.signal(SIGKILL)
+    bus.daemon.wait()
+    firstServer.stop()
+    // The second slot fires with no bus at all.
+    try home.waitForLog("not delivered", timeout: 6)
+    #expect(daemon.isRunning)
+    try bus.restartBus()
+    let secondServer = try bus.startDunst(log: secondLog)
+    defer { secondServer.stop() }
+    try waitUntil("the new dunst shows the third slot", timeout: 6) {
+      try Stack.shown(in: secondLog, containing: three).count == 1
+    }
+    #expect(daemon.isRunning, "log: \(home.log)")
+  }
+
+  @Test("two daemons started at once, 50 times: one keeps running, the other exits 75 naming its pid")
+  func twoDaemonsAtOnce() throws {
+    let home = try DaemonHome()
+    try Config.defaultTextForTests.write(toFile: home.config, atomically: true, encoding: .utf8)
+    let corpus = try home.directory.write("c.txt", "[morning]\nm\n[late-night]\nl\n")
+    let environment = try home.environment()
+    var survivors = 0
+    for round in 0..<50 {
+      let daemons = try (0..<2).map { index in
+        try ChildProcess(
+          Affirm.binary, ["run", "--config", home.config, "--corpus", corpus], environment: environment,
+          stderr: home.directory.path + "/race-\(round)-\(index).err")
+      }
+      defer { daemons.forEach { $0.stop() } }
+      var exited: Int?
+      try waitUntil("one of the two exits", timeout: 10) {
+        exited = daemons.indices.first { daemons[$0].wait(timeout: 0) != nil }
+        return exited != nil
+      }
+      let loser = daemons[exited!]
+      let winner = daemons[1 - exited!]
+      let stderr = try String(contentsOfFile: home.directory.path + "/race-\(round)-\(exited!).err", encoding: .utf8)
+      #expect(loser.wait() == 75, "round \(round): \(stderr)")
+      #expect(
+        stderr
+          == "affirm: affirm run is already running (pid \(winner.pid)); stop it first, or send it SIGHUP to reload\n",
+        "round \(round)")
+      if winner.isRunning { survivors += 1 }
+      winner.signal(SIGTERM)
+      #expect(winner.wait(timeout: 5) == 0, "round \(round)")
+    }
+    #expect(survivors == 50)
+  }
+
+  @Test(
+    "a state directory on a read-only mount: shown, the error said, exit 75; the database untouched",
+    .enabled(if: Mounts.allowed, "this machine refuses mount (tests need root with CAP_SYS_ADMIN)"))
+  func readOnlyMount() throws {
+    let home = try DaemonHome()
+    let state = home.directory.path + "/state/affirm"
+    let marker = uniqueMarker()
+    let corpus = try home.directory.write("c.txt", "[t]\n\(marker) a\n\(marker) b\n")
+    let send = {
+      try Affirm.run(["send", "--corpus", corpus, "--config", home.config], environment: try home.environment())
+    }
+    #expect(try send().status == 0)
+    try Mounts.bindReadOnly(state)
+    defer { Mounts.unmount(state) }
+    #expect(access(state + "/probe", F_OK) != 0 && creat(state + "/probe", 0o600) == -1 && errno == EROFS)
+    let result = try send()
+    #expect(result.status == 75, "\(result.stderr)")
+    #expect(result.stderr.hasPrefix("affirm: shown, but not recorded: "), "\(result.stderr)")
+    #expect(try Stack.notification(containing: marker) != nil)
+    Mounts.unmount(state)
+    #expect(try home.deliveries().count == 1)
+    #expect(try home.integrityCheck() == "ok")
+  }
+
+  @Test(
+    "a full state disk: shown, the error said, exit 75; once there is room again, sends are recorded and nothing is damaged",
+    .enabled(if: Mounts.allowed, "this machine refuses mount (tests need root with CAP_SYS_ADMIN)"))
+  func fullDisk() throws {
+    let home = try DaemonHome()
+    let state = home.directory.path + "/state/affirm"
+    try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+    try Mounts.tmpfs(state, size: "512k")
+    defer { Mounts.unmount(state) }
+    let marker = uniqueMarker()
+    let lines = (0..<6).map { "\(marker) \($0)" }
+    let corpus = try home.directory.write("c.txt", "[t]\n" + lines.joined(separator: "\n") + "\n")
+    let send = {
+      try Affirm.run(["send", "--corpus", corpus, "--config", home.config], environment: try home.environment())
+    }
+    // Full before the database exists: it cannot be created.
+    let filler = state + "/filler"
+    Mounts.fill(filler)
+    let full = try send()
+    #expect(full.status == 75, "\(full.stderr)")
+    #expect(full.stderr.hasPrefix("affirm: shown, but not recorded: "), "\(full.stderr)")
+    try waitUntil("shown on a full disk") { try Stack.shown(containing: marker) == 1 }
+    // Room again: recorded.
+    try FileManager.default.removeItem(atPath: filler)
+    #expect(try send().status == 0)
+    // Full with a database in use: each send is shown, and exits 75 exactly when it was not recorded.
+    Mounts.fill(filler)
+    var statuses: [Int32] = []
+    for _ in 0..<3 {
+      let result = try send()
+      statuses.append(result.status)
+      #expect(result.status == 0 || result.stderr.hasPrefix("affirm: shown, but not recorded: "), "\(result.stderr)")
+    }
+    #expect(statuses.allSatisfy { $0 == 0 || $0 == 75 }, "\(statuses)")
+    try waitUntil("all shown on a full disk") { try Stack.shown(containing: marker) == 5 }
+    try FileManager.default.removeItem(atPath: filler)
+    #expect(try send().status == 0)
+    #expect(try home.integrityCheck() == "ok")
+    let deliveries = try home.deliveries()
+    #expect(deliveries.count == 2 + statuses.count { $0 == 0 }, "\(statuses) \(deliveries)")
+    #expect(deliveries.allSatisfy { $0.status == "delivered" })
+    print("full disk: \(statuses.count { $0 == 0 }) of \(statuses.count) sends on a full disk were still recorded")
+  }
+
+  @Test("SIGTERM at random moments of 40 sends and sos: the database passes integrity_check, no row half written")
+  func terminatedMidWrite() throws {
+    let home = try DaemonHome()
+    let bus = try PrivateBus()
+    let dunstLog = home.directory.path + "/dunst.log"
+    let dunst = try bus.startDunst(log: dunstLog)
+    defer { dunst.stop() }
+    let marker = uniqueMarker()
+    let lines = (0..<50).map { "\(marker) \($0)" }
+    let corpus = try home.directory.write(
+      "c.txt", "[t]\n" + lines.joined(separator: "\n") + "\n[urge]\n" + "urge \(marker)\n")
+    let environment = try home.environment(bus: bus.address)
+    var random = SeededRandom(seed: 7)
+    var terminated = 0
+    var sosRuns = 0
+    for index in 0..<40 {
+      let sos = index % 4 == 3
+      sosRuns += sos ? 1 : 0
+      let arguments =
+        sos
+        ? ["sos", "--note", "n\(index)", "--corpus", corpus, "--config", home.config]
+        : ["send", "--tag", "t", "--corpus", corpus, "--config", home.config]
+      let child = try ChildProcess(Affirm.binary, arguments, environment: environment)
+      // A debug send lives for about 0.1-0.3 s here: spread the signals over that.
+      Thread.sleep(forTimeInterval: Double(random.next() % 300) / 1000)
+      child.signal(SIGTERM)
+      let status = child.wait()
+      if status == 128 + SIGTERM { terminated += 1 }
+      #expect(status == 0 || status == 128 + SIGTERM, "\(arguments[0]): \(status)")
+    }
+    #expect(try home.integrityCheck() == "ok")
+    let rows = try home.deliveries()
+    print(
+      "SIGTERM mid-write: \(terminated) of 40 processes killed before they finished; rows: "
+        + ["delivered", "failed", "pending"].map { status in "\(rows.count { $0.status == status }) \(status)" }
+        .joined(separator: ", "))
+    let shown = try Stack.shown(in: dunstLog, containing: marker)
+    for row in rows {
+      #expect(["delivered", "failed", "pending"].contains(row.status), "\(row)")
+      #expect(row.body.contains(marker) && !row.entry.isEmpty, "\(row)")
+      #expect((row.status == "failed") == (row.reason != nil), "\(row)")
+      // Recorded as shown only when dunst showed it.
+      if row.status == "delivered" { #expect(shown.contains { $0.contains(row.body) }, "\(row)") }
+    }
+    #expect(rows.count { $0.status == "pending" } <= terminated)
+    let urges = try home.query("SELECT COUNT(*) FROM urge")
+    #expect(Int(urges) ?? -1 <= sosRuns)
+    let history = try Affirm.run(["history", "--json", "--config", home.config], environment: environment)
+    #expect(history.status == 0, "\(history.stderr)")
+    // Every row shows in history, pending ones included.
+    let items = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+    #expect(items.count { $0["kind"] as? String == "delivery" } == rows.count)
+  }
+}
+
+// MARK: - Helpers
+
+/// One row of the state database's delivery table.
+struct DeliveryRow: CustomStringConvertible {
+  var source: String
+  var entry: String
+  var body: String
+  var status: String
+  var reason: String?
+  var description: String { "\(source) \(status) \(body) \(reason ?? "")" }
+}
+
+extension DaemonHome {
+  var database: String { directory.path + "/state/affirm/state.sqlite" }
+
+  /// A config of `at` slots `(name, seconds from now, tag)` in UTC.
+  func writeSlots(_ slots: [(String, Int, String)]) throws {
+    var text = "timezone = \"UTC\"\n"
+    for (name, seconds, tag) in slots {
+      text += "[[slot]]\nname = \"\(name)\"\nat = [\"\(utcTime(secondsFromNow: seconds))\"]\ntags = [\"\(tag)\"]\n"
+    }
+    try text.write(toFile: config, atomically: true, encoding: .utf8)
+  }
+
+  /// Runs one statement through the sqlite3 shell; its output, trimmed.
+  func query(_ sql: String) throws -> String {
+    let result = try runProcess("/usr/bin/sqlite3", ["-bail", database, sql])
+    try #require(result.status == 0, "sqlite3: \(result.stderr)")
+    return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  func integrityCheck() throws -> String { try query("PRAGMA integrity_check") }
+
+  /// Every delivery row, oldest first (a field separator no body contains).
+  func deliveries() throws -> [DeliveryRow] {
+    guard FileManager.default.fileExists(atPath: database) else { return [] }
+    let result = try runProcess(
+      "/usr/bin/sqlite3",
+      [
+        "-bail", "-separator", "\u{1f}", "-nullvalue", "\u{1e}", database,
+        "SELECT source, entry, body, status, reason FROM delivery ORDER BY id",
+      ])
+    try #require(result.status == 0, "sqlite3: \(result.stderr)")
+    return result.stdout.split(separator: "\n").map { line in
+      let fields = line.split(separator: "\u{1f}", omittingEmptySubsequences: false).map(String.init)
+      return DeliveryRow(
+        source: fields[0], entry: fields[1], body: fields[2], status: fields[3],
+        reason: fields.count > 4 && fields[4] != "\u{1e}" ? fields[4] : nil)
+    }
+  }
+}
+
+extension Stack {
+  static func dunstrc() throws -> String {
+    try #require(environment["AFFIRM_TEST_DUNSTRC"], "run the suite through scripts/test")
+  }
+
+  /// The bodies in a dunst `-print` log that contain `marker`.
+  static func shown(in log: String, containing marker: String) throws -> [String] {
+    let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+    return parseDunstLog(text).compactMap { $0["body"] }.filter { $0.contains(marker) }
+  }
+
+  /// How many notifications on the suite's shared dunst contain `marker`.
+  static func shown(containing marker: String) throws -> Int {
+    try shown(in: dunstLog(), containing: marker).count
+  }
+}
+
+/// Mounts for the disk faults: a read-only bind mount and a small tmpfs. Each test unmounts
+/// what it mounted (in a defer, so also when it fails).
+enum Mounts {
+  /// Whether this machine lets the tests mount (root with CAP_SYS_ADMIN, outside a locked container).
+  static let allowed: Bool = {
+    guard getuid() == 0, let directory = try? TemporaryDirectory() else { return false }
+    guard (try? run(["-t", "tmpfs", "-o", "size=64k", "tmpfs", directory.path]))?.status == 0 else { return false }
+    unmount(directory.path)
+    return true
+  }()
+
+  static func bindReadOnly(_ path: String) throws {
+    let bind = try run(["--bind", path, path])
+    try #require(bind.status == 0, "mount --bind: \(bind.stderr)")
+    let remount = try run(["-o", "remount,bind,ro", path])
+    if remount.status != 0 { unmount(path) }
+    try #require(remount.status == 0, "mount -o remount,bind,ro: \(remount.stderr)")
+  }
+
+  static func tmpfs(_ path: String, size: String) throws {
+    let result = try run(["-t", "tmpfs", "-o", "size=\(size),mode=0700", "tmpfs", path])
+    try #require(result.status == 0, "mount -t tmpfs: \(result.stderr)")
+  }
+
+  /// Writes zeros to `path` until the file system is full.
+  static func fill(_ path: String) {
+    _ = try? runProcess("/usr/bin/dd", ["if=/dev/zero", "of=\(path)", "bs=4096"])
+  }
+
+  /// Unmounts `path` if something is mounted there; lazily when it is busy.
+  static func unmount(_ path: String) {
+    guard (try? runProcess("/usr/bin/mountpoint", ["-q", path]))?.status == 0 else { return }
+    if (try? runProcess("/usr/bin/umount", [path]))?.status != 0 {
+      _ = try? runProcess("/usr/bin/umount", ["-l", path])
+    }
+  }
+
+  private static func run(_ arguments: [String]) throws -> RunResult {
+    try runProcess("/usr/bin/mount", arguments)
+  }
+}
+
+/// SplitMix64, for moments that must be random but the same on every run.
+struct SeededRandom {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
