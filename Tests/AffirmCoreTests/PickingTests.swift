@@ -102,7 +102,7 @@ struct StateStoreTests {
     for index in 0..<count {
       let now = Instant(seconds: 1_800_000_000 + Int64(index) * 60)
       let reservation = try store.reserve(
-        from: catalog(pool), positions: Array(pool.indices), tags: tags, source: .send, now: now,
+        from: catalog(pool), positions: .all(pool.count), tags: tags, source: .send, now: now,
         dayStart: Instant(seconds: 0), cooldown: nil, using: &generator
       )
       try store.complete(reservation, failure: nil)
@@ -143,13 +143,13 @@ struct StateStoreTests {
     let pool = entries(2)
     var generator = SplitMix64(seed: 1)
     let first = try store.reserve(
-      from: catalog(pool), positions: Array(pool.indices), tags: ["t"], source: .send,
+      from: catalog(pool), positions: .all(pool.count), tags: ["t"], source: .send,
       now: Instant(seconds: 1_800_000_000), dayStart: Instant(seconds: 0),
       cooldown: nil,
       using: &generator)
     // While the first is pending, a concurrent send gets the other entry.
     let second = try store.reserve(
-      from: catalog(pool), positions: Array(pool.indices), tags: ["t"], source: .send,
+      from: catalog(pool), positions: .all(pool.count), tags: ["t"], source: .send,
       now: Instant(seconds: 1_800_000_001), dayStart: Instant(seconds: 0),
       cooldown: nil,
       using: &generator)

@@ -82,7 +82,7 @@ public struct Dispatcher {
     return Outcome(request: request, deliveryError: deliveryError, stateError: stateError)
   }
 
-  func randomEntry(_ positions: [Int], using generator: inout some RandomNumberGenerator) -> Affirmation? {
+  func randomEntry(_ positions: EntryPositions, using generator: inout some RandomNumberGenerator) -> Affirmation? {
     positions.randomElement(using: &generator).flatMap { corpus.entry(at: $0) }
   }
 

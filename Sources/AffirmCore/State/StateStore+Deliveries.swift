@@ -32,7 +32,7 @@ extension StateStore {
   /// Picks an entry from the shuffle bag of `tags` and records it as pending, in one
   /// IMMEDIATE transaction, so concurrent sends never pick the same entry.
   public func reserve(
-    from catalog: some EntryCatalog, positions: [Int], tags: [String], source: DeliverySource, now: Instant,
+    from catalog: some EntryCatalog, positions: EntryPositions, tags: [String], source: DeliverySource, now: Instant,
     dayStart: Instant, cooldown: Span?, using generator: inout some RandomNumberGenerator
   ) throws(StateError) -> Reservation {
     let eligible = positions.map { catalog.id(at: $0) }
@@ -90,7 +90,7 @@ extension StateStore {
 
   /// Which entries are still in the bag of `tags` (for `--dry-run`, which reserves nothing).
   public func preview(
-    from catalog: some EntryCatalog, positions: [Int], tags: [String], now: Instant, cooldown: Span?,
+    from catalog: some EntryCatalog, positions: EntryPositions, tags: [String], now: Instant, cooldown: Span?,
     using generator: inout some RandomNumberGenerator
   ) throws(StateError) -> Affirmation? {
     let eligible = positions.map { catalog.id(at: $0) }
