@@ -150,10 +150,11 @@ public struct CorpusIndex: EntryCatalog {
     let textOffsets = try reader.skip((count + 1) * 8)
     // Offsets never decrease, so every entry's text is a well-formed range (checked once
     // here, as a full read would, rather than trusted at pick time).
+    let offsets = UnsafeRawBufferPointer(rebasing: file.bytes[textOffsets..<(textOffsets + (count + 1) * 8)])
     var previous: UInt64 = 0
-    for position in 0...count {
-      let offset = file.integer(at: textOffsets + position * 8, as: UInt64.self)
-      guard position == 0 || previous <= offset else { throw Malformed() }
+    for position in stride(from: 0, to: offsets.count, by: 8) {
+      let offset = UInt64(littleEndian: offsets.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+      guard previous <= offset else { throw Malformed() }
       previous = offset
     }
     return CorpusIndex(
