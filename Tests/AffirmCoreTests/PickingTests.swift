@@ -162,6 +162,50 @@ struct StateStoreTests {
     #expect(try store.deliveredCount() == 1)
   }
 
+  @Test(
+    "a pick probing the database one entry at a time equals the pick over the whole history",
+    arguments: [(0, false), (6, true), (9, true), (10, false), (13, false), (16, true)])
+  func probesAgreeWithFullHistory(deliveries: Int, someFail: Bool) throws {
+    let (store, _) = try temporaryStore()
+    let pool = entries(10)
+    let now = Instant(seconds: 1_800_000_000)
+    var generator = SplitMix64(seed: 99)
+    // The history as the bag sees it, kept here independently of the database.
+    var shownThisCycle: Set<EntryID> = []
+    var lastShown: EntryID?
+    var shownLastHour: Set<EntryID> = []
+    for index in 0..<deliveries {
+      // One every ten minutes, the last six within the hour before `now`.
+      let at = Instant(seconds: now.seconds - 10 * 600 + Int64(index) * 600)
+      if shownThisCycle.count == pool.count { shownThisCycle = [] }  // this pick starts a new cycle
+      let reservation = try store.reserve(
+        from: catalog(pool), positions: .all(pool.count), tags: ["t"], source: .send, now: at,
+        dayStart: Instant(seconds: 0), cooldown: nil, using: &generator)
+      // Every third one failed (when some fail), so it does not count as shown. A full bag
+      // makes every probe miss and the pick read the whole history; past ten deliveries a
+      // new cycle begins, and entries of the last one are still on cooldown.
+      let failed = someFail && index % 3 == 2
+      try store.complete(reservation, failure: failed ? "no notification server" : nil)
+      guard !failed else { continue }
+      shownThisCycle.insert(reservation.entry.id)
+      lastShown = reservation.entry.id
+      if at.seconds > now.seconds - 3_600 { shownLastHour.insert(reservation.entry.id) }
+    }
+    for seed in 0..<50 as Range<UInt64> {
+      for cooldown in [nil, Span(seconds: 3_600)] {
+        var probing = SplitMix64(seed: seed)
+        let previewed = try store.preview(
+          from: catalog(pool), positions: .all(pool.count), tags: ["t"], now: now, cooldown: cooldown,
+          using: &probing)
+        var whole = SplitMix64(seed: seed)
+        let expected = ShuffleBag.pick(
+          from: pool, shownThisCycle: shownThisCycle, lastShown: lastShown,
+          onCooldown: cooldown == nil ? [] : shownLastHour, using: &whole)
+        #expect(previewed == expected?.entry, "seed \(seed), cooldown \(String(describing: cooldown))")
+      }
+    }
+  }
+
   @Test("urges, resets and marks round-trip")
   func journal() throws {
     let (store, _) = try temporaryStore()
