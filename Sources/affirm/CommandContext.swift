@@ -14,11 +14,13 @@ struct CommandContext {
   /// `readOnly` opens an existing database without writing (and creates none).
   init(config: ConfigOptions, corpus: CorpusOptions? = nil, readOnly: Bool = false) throws {
     let logger = bootstrapLogging(command: "state")
-    loaded = try config.load()
-    paths = config.paths
+    // Read once: ProcessInfo copies the whole environment into a new dictionary on each call.
+    let environment = config.environment
+    paths = AffirmPaths(environment: environment)
+    loaded = try LoadedConfig.load(explicitPath: config.path, paths: paths)
     let corpus = try corpus?.catalog(cacheDirectory: paths.cacheDirectory) ?? Corpus.builtin()
     now = SystemWaiter.now()
-    let zone = loaded.config.schedule(environment: config.environment).zone
+    let zone = loaded.config.schedule(environment: environment).zone
     let path = StateStore.defaultPath(paths: paths)
     var store: StateStore?
     if readOnly {

@@ -64,6 +64,25 @@ struct CorpusIndexTests {
     #expect(catalog.entry(at: 0)?.text == "One.")
   }
 
+  @Test("an index whose text offsets go backwards is refused and rebuilt")
+  func offsetsOutOfOrder() throws {
+    let directory = try makeDirectory()
+    let file = directory + "/c.txt"
+    try "[a]\nOne.\nTwo.\nThree.\n".write(toFile: file, atomically: true, encoding: .utf8)
+    _ = try CorpusIndex.catalog(paths: [file], cacheDirectory: directory + "/cache")
+    let name = try #require(try FileManager.default.contentsOfDirectory(atPath: directory + "/cache").first)
+    let path = directory + "/cache/" + name
+    let index = try CorpusIndex.load(path)
+    // The second entry's text now starts after the third one's.
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    bytes[index.textOffsets + 8] = 0xFF
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    #expect(throws: CorpusIndex.Malformed.self) { try CorpusIndex.load(path) }
+    let catalog = try CorpusIndex.catalog(paths: [file], cacheDirectory: directory + "/cache")
+    #expect(catalog is Corpus)
+    #expect((0..<catalog.count).map { catalog.entry(at: $0)?.text } == ["One.", "Two.", "Three."])
+  }
+
   @Test("the ASCII fast path of entry ids agrees with the general normalization")
   func entryIDFastPath() {
     for text in ["Choose  yourself.", " \tLeading and trailing\n ", "MiXeD CaSe", "a\u{0B}b\u{0C}c", "", "   "] {

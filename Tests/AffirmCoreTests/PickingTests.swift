@@ -102,7 +102,7 @@ struct StateStoreTests {
     for index in 0..<count {
       let now = Instant(seconds: 1_800_000_000 + Int64(index) * 60)
       let reservation = try store.reserve(
-        from: catalog(pool), positions: Array(pool.indices), tags: tags, source: .send, now: now,
+        from: catalog(pool), positions: .all(pool.count), tags: tags, source: .send, now: now,
         dayStart: Instant(seconds: 0), cooldown: nil, using: &generator
       )
       try store.complete(reservation, failure: nil)
@@ -143,13 +143,13 @@ struct StateStoreTests {
     let pool = entries(2)
     var generator = SplitMix64(seed: 1)
     let first = try store.reserve(
-      from: catalog(pool), positions: Array(pool.indices), tags: ["t"], source: .send,
+      from: catalog(pool), positions: .all(pool.count), tags: ["t"], source: .send,
       now: Instant(seconds: 1_800_000_000), dayStart: Instant(seconds: 0),
       cooldown: nil,
       using: &generator)
     // While the first is pending, a concurrent send gets the other entry.
     let second = try store.reserve(
-      from: catalog(pool), positions: Array(pool.indices), tags: ["t"], source: .send,
+      from: catalog(pool), positions: .all(pool.count), tags: ["t"], source: .send,
       now: Instant(seconds: 1_800_000_001), dayStart: Instant(seconds: 0),
       cooldown: nil,
       using: &generator)
@@ -169,7 +169,7 @@ struct StateStoreTests {
     var generator = SplitMix64(seed: 2)
     func reserve(_ source: DeliverySource, at seconds: Int64) throws -> Reservation {
       try store.reserve(
-        from: catalog(pool), positions: Array(pool.indices), tags: ["t"], source: source,
+        from: catalog(pool), positions: .all(pool.count), tags: ["t"], source: source,
         now: Instant(seconds: seconds), dayStart: Instant(seconds: 0), cooldown: nil, using: &generator)
     }
     let now: Int64 = 1_800_000_000
@@ -185,6 +185,50 @@ struct StateStoreTests {
     #expect(
       statuses.sorted() == ["send failed true", "send pending false", "slot failed true", "sos delivered false"])
     #expect(try store.closeInterrupted(now: Instant(seconds: now)) == 0)
+  }
+
+  @Test(
+    "a pick probing the database one entry at a time equals the pick over the whole history",
+    arguments: [(0, false), (6, true), (9, true), (10, false), (13, false), (16, true)])
+  func probesAgreeWithFullHistory(deliveries: Int, someFail: Bool) throws {
+    let (store, _) = try temporaryStore()
+    let pool = entries(10)
+    let now = Instant(seconds: 1_800_000_000)
+    var generator = SplitMix64(seed: 99)
+    // The history as the bag sees it, kept here independently of the database.
+    var shownThisCycle: Set<EntryID> = []
+    var lastShown: EntryID?
+    var shownLastHour: Set<EntryID> = []
+    for index in 0..<deliveries {
+      // One every ten minutes, the last six within the hour before `now`.
+      let at = Instant(seconds: now.seconds - 10 * 600 + Int64(index) * 600)
+      if shownThisCycle.count == pool.count { shownThisCycle = [] }  // this pick starts a new cycle
+      let reservation = try store.reserve(
+        from: catalog(pool), positions: .all(pool.count), tags: ["t"], source: .send, now: at,
+        dayStart: Instant(seconds: 0), cooldown: nil, using: &generator)
+      // Every third one failed (when some fail), so it does not count as shown. A full bag
+      // makes every probe miss and the pick read the whole history; past ten deliveries a
+      // new cycle begins, and entries of the last one are still on cooldown.
+      let failed = someFail && index % 3 == 2
+      try store.complete(reservation, failure: failed ? "no notification server" : nil)
+      guard !failed else { continue }
+      shownThisCycle.insert(reservation.entry.id)
+      lastShown = reservation.entry.id
+      if at.seconds > now.seconds - 3_600 { shownLastHour.insert(reservation.entry.id) }
+    }
+    for seed in 0..<50 as Range<UInt64> {
+      for cooldown in [nil, Span(seconds: 3_600)] {
+        var probing = SplitMix64(seed: seed)
+        let previewed = try store.preview(
+          from: catalog(pool), positions: .all(pool.count), tags: ["t"], now: now, cooldown: cooldown,
+          using: &probing)
+        var whole = SplitMix64(seed: seed)
+        let expected = ShuffleBag.pick(
+          from: pool, shownThisCycle: shownThisCycle, lastShown: lastShown,
+          onCooldown: cooldown == nil ? [] : shownLastHour, using: &whole)
+        #expect(previewed == expected?.entry, "seed \(seed), cooldown \(String(describing: cooldown))")
+      }
+    }
   }
 
   @Test("urges, resets and marks round-trip")

@@ -4,9 +4,9 @@
 
 /// A prepared index of corpus files, kept in the cache directory and rebuilt whenever a
 /// source changes (its size, modification time or inode, or a directory's file list), the way
-/// `fortune` keeps a strfile index beside its text. A send over 100,000 entries then reads
-/// the entry ids and tag masks, picks one position, and reads that one entry's text, instead
-/// of parsing every line.
+/// `fortune` keeps a strfile index beside its text. The index is mapped into memory, not
+/// read: a send over 100,000 entries touches the header, the ids it probes and the one
+/// entry it shows, instead of parsing (or even reading) every line.
 ///
 /// Layout (little-endian): magic `AFFIRMI1`; the sources (path, size, mtime, inode); the tags;
 /// the entry count; then arrays of ids (u64), tag masks (u64), lines (u32), file numbers
@@ -22,36 +22,49 @@ public struct CorpusIndex: EntryCatalog {
     var inode: UInt64
   }
 
-  let path: String
+  let file: MappedFile
   let sources: [Source]
   public let knownTags: [String]
-  let ids: [UInt64]
-  let masks: [UInt64]
-  let lines: [UInt32]
-  let files: [UInt32]
-  let textOffsets: [UInt64]
-  let textStart: Int64
+  public let count: Int
+  /// Where each array starts in the file.
+  let ids: Int
+  let masks: Int
+  let lines: Int
+  let files: Int
+  let textOffsets: Int
+  let textStart: Int
 
-  public var count: Int { ids.count }
-
-  public func positions(forAnyOf tags: Set<String>) -> [Int] {
-    guard !tags.isEmpty else { return Array(ids.indices) }
+  public func positions(forAnyOf tags: Set<String>) -> EntryPositions {
+    guard !tags.isEmpty else { return .all(count) }
     var wanted: UInt64 = 0
     for (bit, tag) in knownTags.enumerated() where tags.contains(tag) { wanted |= 1 << UInt64(bit) }
-    return masks.indices.filter { masks[$0] & wanted != 0 }
+    return EntryPositions((0..<count).filter { mask(at: $0) & wanted != 0 })
   }
 
-  public func id(at position: Int) -> EntryID { EntryID(rawValue: ids[position]) }
+  public func id(at position: Int) -> EntryID {
+    precondition(position >= 0 && position < count, "entry position out of range")
+    return EntryID(rawValue: file.integer(at: ids + position * 8, as: UInt64.self))
+  }
 
   public func entry(at position: Int) -> Affirmation? {
-    let start = textOffsets[position]
-    let length = Int(textOffsets[position + 1] - start)
-    guard let bytes = try? IndexFile.read(path, at: textStart + Int64(start), count: length) else { return nil }
-    let text = String(decoding: bytes, as: UTF8.self)
-    let tags = knownTags.enumerated().filter { masks[position] & (1 << UInt64($0.offset)) != 0 }.map(\.element)
-    let file = Int(files[position]) < sources.count ? sources[Int(files[position])].path : "?"
-    return Affirmation(text: text, tags: tags, location: SourceLocation(file: file, line: Int(lines[position])))
+    precondition(position >= 0 && position < count, "entry position out of range")
+    let start = textOffset(at: position)
+    let end = textOffset(at: position + 1)
+    guard end <= UInt64(file.count - textStart) else { return nil }
+    let text = String(
+      decoding: UnsafeRawBufferPointer(rebasing: file.bytes[(textStart + Int(start))..<(textStart + Int(end))]),
+      as: UTF8.self)
+    let mask = mask(at: position)
+    let tags = knownTags.enumerated().filter { mask & (1 << UInt64($0.offset)) != 0 }.map(\.element)
+    let fileNumber = Int(file.integer(at: files + position * 4, as: UInt32.self))
+    let path = fileNumber < sources.count ? sources[fileNumber].path : "?"
+    let line = Int(file.integer(at: lines + position * 4, as: UInt32.self))
+    return Affirmation(text: text, tags: tags, location: SourceLocation(file: path, line: line))
   }
+
+  func mask(at position: Int) -> UInt64 { file.integer(at: masks + position * 8, as: UInt64.self) }
+
+  func textOffset(at position: Int) -> UInt64 { file.integer(at: textOffsets + position * 8, as: UInt64.self) }
 
   // MARK: - Finding, building, writing
 
@@ -116,11 +129,9 @@ public struct CorpusIndex: EntryCatalog {
   struct Malformed: Error {}
 
   static func load(_ path: String) throws -> CorpusIndex {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw Malformed() }
-    defer { close(descriptor) }
-    var reader = IndexReader(descriptor: descriptor)
-    guard try reader.bytes(8) == magic else { throw Malformed() }
+    guard let file = MappedFile(path: path) else { throw Malformed() }
+    var reader = IndexReader(file: file)
+    guard try reader.bytes(8).elementsEqual(magic) else { throw Malformed() }
     var sources: [Source] = []
     for _ in 0..<(try reader.count(limit: 1 << 20)) {
       sources.append(
@@ -132,37 +143,46 @@ public struct CorpusIndex: EntryCatalog {
     var tags: [String] = []
     for _ in 0..<(try reader.count(limit: 64)) { tags.append(try reader.string()) }
     let count = try reader.count(limit: 1 << 26)
-    let ids = try reader.integers(count, as: UInt64.self)
-    let masks = try reader.integers(count, as: UInt64.self)
-    let lines = try reader.integers(count, as: UInt32.self)
-    let files = try reader.integers(count, as: UInt32.self)
-    let offsets = try reader.integers(count + 1, as: UInt64.self)
-    guard zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw Malformed() }
+    let ids = try reader.skip(count * 8)
+    let masks = try reader.skip(count * 8)
+    let lines = try reader.skip(count * 4)
+    let files = try reader.skip(count * 4)
+    let textOffsets = try reader.skip((count + 1) * 8)
+    // Offsets never decrease, so every entry's text is a well-formed range (checked once
+    // here, as a full read would, rather than trusted at pick time).
+    let offsets = UnsafeRawBufferPointer(rebasing: file.bytes[textOffsets..<(textOffsets + (count + 1) * 8)])
+    var previous: UInt64 = 0
+    for position in stride(from: 0, to: offsets.count, by: 8) {
+      let offset = UInt64(littleEndian: offsets.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+      guard previous <= offset else { throw Malformed() }
+      previous = offset
+    }
     return CorpusIndex(
-      path: path, sources: sources, knownTags: tags, ids: ids, masks: masks, lines: lines, files: files,
-      textOffsets: offsets,
-      textStart: reader.offset)
+      file: file, sources: sources, knownTags: tags, count: count, ids: ids, masks: masks, lines: lines, files: files,
+      textOffsets: textOffsets, textStart: reader.offset)
   }
 }
 
-/// Sequential little-endian reads with pread, refusing anything truncated.
+/// Sequential little-endian reads from the mapped index, refusing anything truncated.
 private struct IndexReader {
-  let descriptor: Int32
-  var offset: Int64 = 0
+  let file: MappedFile
+  var offset = 0
 
-  mutating func bytes(_ count: Int) throws -> [UInt8] {
-    let bytes = try IndexFile.read(descriptor: descriptor, at: offset, count: count)
-    offset += Int64(count)
-    return bytes
+  /// Steps over `count` bytes and returns where they start.
+  mutating func skip(_ count: Int) throws -> Int {
+    guard count >= 0, count <= file.count - offset else { throw CorpusIndex.Malformed() }
+    defer { offset += count }
+    return offset
   }
 
-  mutating func u32() throws -> UInt32 {
-    try bytes(4).reversed().reduce(0) { $0 << 8 | UInt32($1) }
+  mutating func bytes(_ count: Int) throws -> UnsafeRawBufferPointer {
+    let start = try skip(count)
+    return UnsafeRawBufferPointer(rebasing: file.bytes[start..<(start + count)])
   }
 
-  mutating func u64() throws -> UInt64 {
-    try bytes(8).reversed().reduce(0) { $0 << 8 | UInt64($1) }
-  }
+  mutating func u32() throws -> UInt32 { file.integer(at: try skip(4), as: UInt32.self) }
+
+  mutating func u64() throws -> UInt64 { file.integer(at: try skip(8), as: UInt64.self) }
 
   mutating func count(limit: Int) throws -> Int {
     let value = Int(try u32())
@@ -172,20 +192,6 @@ private struct IndexReader {
 
   mutating func string() throws -> String {
     String(decoding: try bytes(try count(limit: 1 << 16)), as: UTF8.self)
-  }
-
-  /// `count` little-endian integers of type `T`, read in one go.
-  mutating func integers<T: FixedWidthInteger>(_ count: Int, as type: T.Type) throws -> [T] {
-    let size = MemoryLayout<T>.size
-    let raw = try bytes(count * size)
-    return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-      raw.withUnsafeBytes { source in
-        for index in 0..<count {
-          buffer[index] = T(littleEndian: source.loadUnaligned(fromByteOffset: index * size, as: T.self))
-        }
-      }
-      initialized = count
-    }
   }
 }
 
@@ -200,28 +206,5 @@ private struct IndexWriter {
     let utf8 = Array(text.utf8)
     u32(UInt32(utf8.count))
     buffer += utf8
-  }
-}
-
-enum IndexFile {
-  static func read(_ path: String, at offset: Int64, count: Int) throws -> [UInt8] {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw CorpusIndex.Malformed() }
-    defer { close(descriptor) }
-    return try read(descriptor: descriptor, at: offset, count: count)
-  }
-
-  static func read(descriptor: Int32, at offset: Int64, count: Int) throws -> [UInt8] {
-    guard count >= 0 else { throw CorpusIndex.Malformed() }
-    var bytes = [UInt8](repeating: 0, count: count)
-    var done = 0
-    while done < count {
-      let got = bytes.withUnsafeMutableBytes {
-        pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done))
-      }
-      guard got > 0 else { throw CorpusIndex.Malformed() }
-      done += got
-    }
-    return bytes
   }
 }

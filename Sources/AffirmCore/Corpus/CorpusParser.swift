@@ -30,10 +30,10 @@ public struct CorpusParser: Sendable {
         continue
       }
       let trimmed = text.trimmingWhitespace()
-      if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+      if trimmed.isEmpty || trimmed.first == "#" { continue }
 
-      if trimmed.hasPrefix("[") {
-        guard trimmed.hasSuffix("]"), trimmed.count >= 2 else {
+      if trimmed.first == "[" {
+        guard trimmed.last == "]", trimmed.count >= 2 else {
           diagnostics.append(.init(at: here, .unclosedTagLine))
           continue
         }
@@ -51,10 +51,13 @@ public struct CorpusParser: Sendable {
         continue
       }
 
-      let length = trimmed.count
-      if length > Self.maximumEntryLength {
-        diagnostics.append(.init(at: here, .tooLong(length)))
-        continue
+      // Characters never outnumber UTF-8 bytes: count them only when there are bytes enough.
+      if trimmed.utf8.count > Self.maximumEntryLength {
+        let length = trimmed.count
+        if length > Self.maximumEntryLength {
+          diagnostics.append(.init(at: here, .tooLong(length)))
+          continue
+        }
       }
       entries.append(Affirmation(text: String(trimmed), tags: currentTags, location: here))
     }

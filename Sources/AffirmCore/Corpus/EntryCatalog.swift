@@ -5,17 +5,56 @@ public protocol EntryCatalog: Sendable {
   var knownTags: [String] { get }
   var count: Int { get }
   /// Positions of the entries carrying any of `tags`; every position when `tags` is empty.
-  func positions(forAnyOf tags: Set<String>) -> [Int]
+  func positions(forAnyOf tags: Set<String>) -> EntryPositions
   func id(at position: Int) -> EntryID
   /// The whole entry; nil when its text can no longer be read.
   func entry(at position: Int) -> Affirmation?
 }
 
+/// Positions in a catalog, in catalog order. "Every position" is kept as a count, so a send
+/// over a 100,000-entry corpus with no tag builds no list of them.
+public struct EntryPositions: RandomAccessCollection, Sendable {
+  private enum Storage: Sendable {
+    case all(count: Int)
+    case listed([Int])
+  }
+
+  private let storage: Storage
+
+  /// Every position of a catalog of `count` entries.
+  public static func all(_ count: Int) -> EntryPositions { EntryPositions(storage: .all(count: count)) }
+
+  public init(_ positions: [Int]) { storage = .listed(positions) }
+
+  private init(storage: Storage) { self.storage = storage }
+
+  public var startIndex: Int { 0 }
+
+  public var endIndex: Int {
+    switch storage {
+    case .all(let count): count
+    case .listed(let positions): positions.count
+    }
+  }
+
+  public subscript(index: Int) -> Int {
+    switch storage {
+    case .all: index
+    case .listed(let positions): positions[index]
+    }
+  }
+}
+
+extension EntryPositions: Equatable {
+  public static func == (lhs: EntryPositions, rhs: EntryPositions) -> Bool { lhs.elementsEqual(rhs) }
+}
+
 extension Corpus: EntryCatalog {
   public var count: Int { entries.count }
 
-  public func positions(forAnyOf tags: Set<String>) -> [Int] {
-    entries.indices.filter { entries[$0].isEligible(forAnyOf: tags) }
+  public func positions(forAnyOf tags: Set<String>) -> EntryPositions {
+    tags.isEmpty
+      ? .all(entries.count) : EntryPositions(entries.indices.filter { entries[$0].isEligible(forAnyOf: tags) })
   }
 
   public func id(at position: Int) -> EntryID { entries[position].id }
@@ -25,7 +64,7 @@ extension Corpus: EntryCatalog {
 
 extension TagSelection {
   /// The eligible positions in `catalog`, or an error a user can act on.
-  public func eligiblePositions(in catalog: some EntryCatalog) throws(SelectionError) -> [Int] {
+  public func eligiblePositions(in catalog: some EntryCatalog) throws(SelectionError) -> EntryPositions {
     let known = catalog.knownTags
     let unknown = tags.subtracting(known).sorted()
     if !unknown.isEmpty { throw .unknownTags(unknown, known: known) }

@@ -139,7 +139,7 @@ public struct Dispatcher {
     }
   }
 
-  func randomEntry(_ positions: [Int], using generator: inout some RandomNumberGenerator) -> Affirmation? {
+  func randomEntry(_ positions: EntryPositions, using generator: inout some RandomNumberGenerator) -> Affirmation? {
     positions.randomElement(using: &generator).flatMap { corpus.entry(at: $0) }
   }
 

@@ -87,7 +87,9 @@ enum TextFiles {
 extension String {
   fileprivate func lowercasedFirst() -> String {
     guard let first else { return self }
-    return first.lowercased() + dropFirst()
+    // String + String: the String + Substring overload is generic and, unspecialized, costs
+    // a runtime protocol-conformance scan on each command that finds no config file.
+    return first.lowercased() + String(dropFirst())
   }
 }
 

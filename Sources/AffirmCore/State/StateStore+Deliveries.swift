@@ -32,19 +32,19 @@ extension StateStore {
   /// Picks an entry from the shuffle bag of `tags` and records it as pending, in one
   /// IMMEDIATE transaction, so concurrent sends never pick the same entry.
   public func reserve(
-    from catalog: some EntryCatalog, positions: [Int], tags: [String], source: DeliverySource, now: Instant,
+    from catalog: some EntryCatalog, positions: EntryPositions, tags: [String], source: DeliverySource, now: Instant,
     dayStart: Instant, cooldown: Span?, using generator: inout some RandomNumberGenerator
   ) throws(StateError) -> Reservation {
-    let eligible = positions.map { catalog.id(at: $0) }
+    let eligible = positions.lazy.map { catalog.id(at: $0) }
     let key = ShuffleBag.key(forTags: tags)
     var picker = SplitMix64(seed: generator.next())
     do {
       var reservation: Reservation?
       try database.inTransaction(.immediate) { db in
-        let (shown, last, onCooldown) = try Self.bagState(db, key: key, now: now, cooldown: cooldown)
+        let bag = try BagQuery(db, key: key, now: now, cooldown: cooldown)
         guard
-          let choice = ShuffleBag.pick(
-            ids: eligible, shownThisCycle: shown, lastShown: last, onCooldown: onCooldown, using: &picker),
+          let choice = try ShuffleBag.pick(
+            ids: eligible, isFresh: bag.isFresh, history: bag.history, using: &picker),
           let entry = catalog.entry(at: positions[choice.index])
         else { return .rollback }
         let pick = ShuffleBag.Pick(entry: entry, startsNewCycle: choice.startsNewCycle)
@@ -55,17 +55,22 @@ extension StateStore {
               "INSERT INTO bag (key, cycle_start) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET cycle_start = excluded.cycle_start",
             arguments: [key, newest])
         }
+        // Whether any delivery was shown today: the newest rows first, so a day's later
+        // sends stop at once instead of counting the whole history.
         let shownToday =
-          try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM delivery WHERE at >= ? AND status IN ('delivered', 'pending')",
-            arguments: [dayStart.seconds]) ?? 0
+          try Bool.fetchOne(
+            db,
+            sql: """
+              SELECT 1 FROM delivery WHERE at >= ? AND status IN ('delivered', 'pending') ORDER BY id DESC LIMIT 1
+              """,
+            arguments: [dayStart.seconds]) != nil
         try db.execute(
           sql: """
             INSERT INTO delivery (at, source, slot, bag, entry, body, status)
             VALUES (?, ?, ?, ?, ?, ?, 'pending')
             """,
           arguments: [now.seconds, source.name, source.slot, key, pick.entry.id.description, pick.entry.text])
-        reservation = Reservation(id: db.lastInsertedRowID, entry: pick.entry, firstOfDay: shownToday == 0)
+        reservation = Reservation(id: db.lastInsertedRowID, entry: pick.entry, firstOfDay: !shownToday)
         return .commit
       }
       guard let reservation else { throw StateError.unavailable(path: path, reason: "no eligible entry") }
@@ -115,17 +120,16 @@ extension StateStore {
 
   /// Which entries are still in the bag of `tags` (for `--dry-run`, which reserves nothing).
   public func preview(
-    from catalog: some EntryCatalog, positions: [Int], tags: [String], now: Instant, cooldown: Span?,
+    from catalog: some EntryCatalog, positions: EntryPositions, tags: [String], now: Instant, cooldown: Span?,
     using generator: inout some RandomNumberGenerator
   ) throws(StateError) -> Affirmation? {
-    let eligible = positions.map { catalog.id(at: $0) }
+    let eligible = positions.lazy.map { catalog.id(at: $0) }
     let key = ShuffleBag.key(forTags: tags)
     do {
       return try database.read { db in
-        let (shown, last, onCooldown) = try Self.bagState(db, key: key, now: now, cooldown: cooldown)
+        let bag = try BagQuery(db, key: key, now: now, cooldown: cooldown)
         guard
-          let choice = ShuffleBag.pick(
-            ids: eligible, shownThisCycle: shown, lastShown: last, onCooldown: onCooldown, using: &generator)
+          let choice = try ShuffleBag.pick(ids: eligible, isFresh: bag.isFresh, history: bag.history, using: &generator)
         else { return nil }
         return catalog.entry(at: positions[choice.index])
       }
@@ -134,27 +138,59 @@ extension StateStore {
     }
   }
 
-  /// What the shuffle bag of `key` needs from the history: the entries shown this cycle,
-  /// the one shown last, and those within the cooldown. A delivery still pending (picked,
+  /// What the shuffle bag of `key` needs from the history. A delivery still pending (picked,
   /// not yet answered) counts as shown for a while, so concurrent sends never share an entry.
-  static func bagState(_ db: Database, key: String, now: Instant, cooldown: Span?) throws -> (
-    shown: Set<EntryID>, last: EntryID?, onCooldown: Set<EntryID>
-  ) {
-    let counted = "(status = 'delivered' OR (status = 'pending' AND at > \(now.seconds - pendingLifetime)))"
-    let cycleStart = try Int64.fetchOne(db, sql: "SELECT cycle_start FROM bag WHERE key = ?", arguments: [key]) ?? 0
-    let shown = Set(
-      try String.fetchAll(db, sql: "SELECT entry FROM delivery WHERE id > ? AND \(counted)", arguments: [cycleStart])
-        .map(EntryID.init(hex:)))
-    let last = try String.fetchOne(db, sql: "SELECT entry FROM delivery WHERE \(counted) ORDER BY id DESC LIMIT 1")
-      .map(EntryID.init(hex:))
-    var onCooldown: Set<EntryID> = []
-    if let cooldown, cooldown.seconds > 0 {
-      onCooldown = Set(
-        try String.fetchAll(
-          db, sql: "SELECT entry FROM delivery WHERE at > ? AND \(counted)", arguments: [now.seconds - cooldown.seconds]
-        ).map(EntryID.init(hex:)))
+  ///
+  /// A probe asks about one entry through the `delivery_entry` index; the whole cycle is
+  /// read only when the probes miss (a nearly empty bag), so a send does not pay for
+  /// every row of a long history.
+  struct BagQuery {
+    let db: Database
+    let now: Instant
+    let cooldown: Span?
+    /// Delivery ids after this one are the current cycle's.
+    let cycleStart: Int64
+    let counted: String
+
+    init(_ db: Database, key: String, now: Instant, cooldown: Span?) throws {
+      self.db = db
+      self.now = now
+      self.cooldown = cooldown.flatMap { $0.seconds > 0 ? $0 : nil }
+      counted = "(status = 'delivered' OR (status = 'pending' AND at > \(now.seconds - StateStore.pendingLifetime)))"
+      cycleStart = try Int64.fetchOne(db, sql: "SELECT cycle_start FROM bag WHERE key = ?", arguments: [key]) ?? 0
     }
-    return (shown, last, onCooldown)
+
+    /// Whether `id` is neither shown this cycle nor on cooldown. Rows hold an entry as the 16
+    /// hex digits `EntryID.description` writes, so the probe looks that text up.
+    func isFresh(_ id: EntryID) throws -> Bool {
+      if let cooldown {
+        return try !Bool.fetchOne(
+          db.cachedStatement(
+            sql: "SELECT EXISTS (SELECT 1 FROM delivery WHERE entry = ? AND (id > ? OR at > ?) AND \(counted))"),
+          arguments: [id.description, cycleStart, now.seconds - cooldown.seconds])!
+      }
+      return try !Bool.fetchOne(
+        db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM delivery WHERE entry = ? AND id > ? AND \(counted))"),
+        arguments: [id.description, cycleStart])!
+    }
+
+    /// The entries shown this cycle, the one shown last, and those within the cooldown.
+    func history() throws -> ShuffleBag.History {
+      let shown = Set(
+        try String.fetchAll(db, sql: "SELECT entry FROM delivery WHERE id > ? AND \(counted)", arguments: [cycleStart])
+          .map(EntryID.init(hex:)))
+      let last = try String.fetchOne(db, sql: "SELECT entry FROM delivery WHERE \(counted) ORDER BY id DESC LIMIT 1")
+        .map(EntryID.init(hex:))
+      var onCooldown: Set<EntryID> = []
+      if let cooldown {
+        onCooldown = Set(
+          try String.fetchAll(
+            db, sql: "SELECT entry FROM delivery WHERE at > ? AND \(counted)",
+            arguments: [now.seconds - cooldown.seconds]
+          ).map(EntryID.init(hex:)))
+      }
+      return ShuffleBag.History(shownThisCycle: shown, lastShown: last, onCooldown: onCooldown)
+    }
   }
 
   // MARK: - The daemon's marks

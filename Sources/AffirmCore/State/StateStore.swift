@@ -66,7 +66,6 @@ public final class StateStore: @unchecked Sendable {
     var configuration = Configuration()
     configuration.busyMode = .timeout(10)
     configuration.readonly = readOnly
-    if !readOnly { configuration.journalMode = .wal }
     configuration.label = "affirm.state"
     // In WAL mode NORMAL keeps the database consistent through any crash and only skips the
     // fsync per commit; a power cut can lose the last delivery row, never corrupt the file.
@@ -75,6 +74,7 @@ public final class StateStore: @unchecked Sendable {
     }
     do {
       database = try DatabaseQueue(path: path, configuration: configuration)
+      if !readOnly { try Self.setUpWAL(database, path: path) }
       let migrator = Self.migrator
       if try database.read({ try migrator.hasBeenSuperseded($0) }) {
         throw StateStoreOpenFailure.unusable("it was written by a newer affirm (unknown schema)")
@@ -108,6 +108,19 @@ public final class StateStore: @unchecked Sendable {
   static func directory(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return slash == path.startIndex ? "/" : String(path[..<slash])
+  }
+
+  /// WAL mode, which is stored in the file: asking for it again is a no-op. GRDB's
+  /// `journalMode = .wal` would do the same and then, for its DatabasePool readers, make sure
+  /// a non-empty -wal file exists: a Foundation file-size lookup and, whenever the last
+  /// connection has closed (so after every send), a write transaction creating and dropping
+  /// a table. A DatabaseQueue needs neither.
+  private static func setUpWAL(_ database: DatabaseQueue, path: String) throws {
+    try database.writeWithoutTransaction { db in
+      guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+        throw DatabaseError(message: "could not activate WAL Mode at path: \(path)")
+      }
+    }
   }
 
   /// The directory 0700 and the file 0600, created before SQLite does (SQLite gives its

@@ -126,8 +126,12 @@ public struct TimeZoneRules: Sendable, Equatable, CustomStringConvertible {
     let path = "/etc/localtime"
     guard let bytes = try? TextFiles.read(path, limit: 1 << 20) else { return .utc }
     var identifier = "localtime"
-    if let target = TextFiles.symbolicLinkTarget(path), let range = target.firstRange(of: "zoneinfo/") {
-      identifier = String(target[range.upperBound...])
+    // The first "zoneinfo/" in the link's target, compared character by character as
+    // firstRange(of:) would, without the string-processing module's generic searcher.
+    if let target = TextFiles.symbolicLinkTarget(path),
+      let start = target.indices.first(where: { target[$0...].starts(with: "zoneinfo/") })
+    {
+      identifier = String(target[target.index(start, offsetBy: "zoneinfo/".count)...])
     }
     return (try? parse(tzif: bytes, identifier: identifier)) ?? .utc
   }
