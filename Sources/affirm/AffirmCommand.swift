@@ -50,7 +50,14 @@ struct ConfigOptions: ParsableArguments {
   )
   var path: String?
 
-  var environment: [String: String] { ProcessInfo.processInfo.environment }
+  /// The process environment, with HOME taken from the user's passwd entry where it is unset
+  /// or empty (`env -i`, some service managers), so that files never land under `/`.
+  var environment: [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    if environment["HOME", default: ""].isEmpty, let home = passwdHome() { environment["HOME"] = home }
+    return environment
+  }
+
   var paths: AffirmPaths { AffirmPaths(environment: environment) }
 
   /// The config in force: the given file, the XDG file, or the built-in default.
@@ -84,4 +91,15 @@ struct StandardError: TextOutputStream {
       offset += written
     }
   }
+}
+
+/// The current user's home directory from the passwd database; nil where there is none.
+private func passwdHome() -> String? {
+  var entry = passwd()
+  var result: UnsafeMutablePointer<passwd>?
+  var buffer = [CChar](repeating: 0, count: 4096)
+  guard getpwuid_r(getuid(), &entry, &buffer, buffer.count, &result) == 0, result != nil, let directory = entry.pw_dir
+  else { return nil }
+  let home = String(cString: directory)
+  return home.hasPrefix("/") ? home : nil
 }

@@ -8,11 +8,12 @@ struct CorpusParserTests {
 
   @Test("tag lines apply to the entries below; comments and blank lines are ignored")
   func tagsApply() {
+    // Tags come sorted, as the cached index gives them back.
     let file = parse("untagged\n# comment\n\n[morning, healing]\nOne.\n  Two.  \n[urge late-night]\nThree.\n")
     #expect(file.diagnostics.isEmpty)
     #expect(file.entries.map(\.text) == ["untagged", "One.", "Two.", "Three."])
     #expect(
-      file.entries.map(\.tags) == [[], ["morning", "healing"], ["morning", "healing"], ["urge", "late-night"]])
+      file.entries.map(\.tags) == [[], ["healing", "morning"], ["healing", "morning"], ["late-night", "urge"]])
     #expect(file.entries.map(\.location.line) == [1, 5, 6, 8])
   }
 

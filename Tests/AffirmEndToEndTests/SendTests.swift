@@ -76,8 +76,11 @@ struct SendTests {
     #expect(result.status == 0)
     #expect(
       result.stdout
-        == #"{"body":"Tom & Jerry \#(marker)","summary":"Breathe. Put the phone down.","tags":["urge","late-night"],"urgency":"critical"}"#
+        == #"{"body":"Tom & Jerry \#(marker)","summary":"Breathe. Put the phone down.","tags":["late-night","urge"],"urgency":"critical"}"#
         + "\n")
+    // The second run reads the corpus through its cached index: the same output, tags alike.
+    let cached = try Affirm.run(["send", "--dry-run", "--json", "--urgency", "critical", "--corpus", corpus])
+    #expect(cached.stdout == result.stdout)
     #expect(try Stack.notification(containing: marker, timeout: 0.3) == nil)
   }
 
@@ -92,9 +95,10 @@ struct SendTests {
 
 @Suite("affirm send when delivery is impossible", .serialized)
 struct SendFailureTests {
-  @Test("no bus at all (env -i): exit 69 at once with the sentence")
+  @Test("no bus at all (env -i, but for a HOME of its own): exit 69 at once with the sentence")
   func noBus() throws {
-    let result = try Affirm.run(["send"], environment: [:])
+    let home = try TemporaryDirectory()
+    let result = try Affirm.run(["send"], environment: ["HOME": home.path])
     #expect(result.status == 69)
     #expect(result.stderr.hasPrefix("affirm: no D-Bus session bus found: DBUS_SESSION_BUS_ADDRESS is unset"))
     #expect(result.seconds < 3)
@@ -103,11 +107,12 @@ struct SendFailureTests {
   @Test("DISPLAY set but no bus: refuses instead of autolaunching one")
   func noAutolaunch() throws {
     let display = try #require(Stack.environment["DISPLAY"])
-    let result = try Affirm.run(["send"], environment: ["DISPLAY": display])
+    let home = try TemporaryDirectory()
+    let result = try Affirm.run(["send"], environment: ["DISPLAY": display, "HOME": home.path])
     #expect(result.status == 69)
     #expect(result.stderr.contains("no D-Bus session bus found"))
     let explicit = try Affirm.run(
-      ["send"], environment: ["DISPLAY": display, "DBUS_SESSION_BUS_ADDRESS": "autolaunch:"])
+      ["send"], environment: ["DISPLAY": display, "DBUS_SESSION_BUS_ADDRESS": "autolaunch:", "HOME": home.path])
     #expect(explicit.status == 69)
     #expect(explicit.stderr.contains("would start a hidden bus nobody sees"))
   }

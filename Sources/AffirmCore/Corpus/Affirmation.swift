@@ -4,7 +4,8 @@ public struct Affirmation: Sendable, Hashable {
   public var text: String {
     didSet { id = EntryID(text: text) }
   }
-  /// Lowercased tags, in the order the tag line gave them, without repeats.
+  /// Lowercased tags, sorted by name, without repeats: the same whether the corpus was parsed
+  /// or read through its cached index.
   public var tags: [String]
   /// Where the entry stands, for diagnostics.
   public var location: SourceLocation

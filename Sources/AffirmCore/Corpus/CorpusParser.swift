@@ -47,7 +47,8 @@ public struct CorpusParser: Sendable {
         if let bad = tags.first(where: { !Self.isValidTag($0) }) {
           diagnostics.append(.init(at: here, .invalidTag(bad)))
         }
-        currentTags = tags.filter(Self.isValidTag).uniqued()
+        // Sorted: a set in effect, and the cached index gives them back in this order too.
+        currentTags = tags.filter(Self.isValidTag).uniqued().sorted()
         continue
       }
 
