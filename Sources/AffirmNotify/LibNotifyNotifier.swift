@@ -54,7 +54,10 @@ public final class LibNotifyNotifier: Notifier {
       }
     }
     // libnotify sends a reused object's id as replaces_id.
-    let reused = replacesPrevious ? previous.flatMap { kept[$0] } : nil
+    // Only one still on screen: libnotify sets a closed object's id to 0 (and never reports
+    // it closed again), even when we have not taken that event yet.
+    let reused =
+      replacesPrevious ? previous.flatMap { id in kept[id].flatMap { Self.id(of: $0) == id ? $0 : nil } } : nil
     let notification: UnsafeMutablePointer<NotifyNotification>
     if let reused {
       notify_notification_update(reused, request.summary, body, nil)
@@ -99,7 +102,10 @@ public final class LibNotifyNotifier: Notifier {
       throw .rejected(consume(error))
     }
     let id = Self.id(of: notification)
-    if reused == nil { kept[id] = notification }
+    // The server may answer a replacement with a new id (the old one was gone): file it anew.
+    if reused != nil, let old = previous, old != id { kept[old] = nil }
+    if let stale = kept[id], stale != notification { g_object_unref(UnsafeMutableRawPointer(stale)) }
+    kept[id] = notification
     if replacesPrevious { previous = id }
     return id
   }
@@ -116,9 +122,13 @@ public final class LibNotifyNotifier: Notifier {
         // NotificationClosed for it (some close on any action) cannot arrive after its id was
         // reused. The answer's own notification comes as a new one.
         if previous == id { previous = nil }
-        if let notification = kept[id] { notify_notification_close(notification, nil) }
+        if kept[id] != nil { closeWithoutWaiting(id) }
       case .closed(let id):
-        if let notification = kept.removeValue(forKey: id) { g_object_unref(UnsafeMutableRawPointer(notification)) }
+        // Released only if libnotify saw it closed (its id is then 0), not if it has since
+        // been filed under this id again.
+        guard let notification = kept[id], Self.id(of: notification) == 0 else { continue }
+        kept[id] = nil
+        g_object_unref(UnsafeMutableRawPointer(notification))
         if previous == id { previous = nil }
       }
     }
@@ -134,13 +144,17 @@ public final class LibNotifyNotifier: Notifier {
   /// quits does not leave the caller waiting for ever.
   public func waitForAnswer(to id: UInt32) throws(DeliveryError) -> NotificationEvent {
     let pump = MainContextPump()
+    let server = try serverOwner()
     var quietSince = monotonicSeconds()
     while true {
       if let event = takeEvents().first(where: { $0.id == id }) { return event }
       let sinceNews = monotonicSeconds() - quietSince
       if sinceNews >= 5 {
-        let owned = try busCall("NameHasOwner", argument: Self.serverName).flatMap(firstBoolean) ?? false
-        guard owned else { throw .noServer }
+        // Gone: say so. Replaced by a new server (restarted): the notification went with the
+        // old one, and nobody will ever close it.
+        let owner = try serverOwner()
+        guard let owner else { throw .noServer }
+        if owner != server { return .closed(id: id) }
         quietSince = monotonicSeconds()
       }
       var (descriptors, timeout) = pump.prepare()
@@ -149,6 +163,28 @@ public final class LibNotifyNotifier: Notifier {
       _ = poll(&descriptors, nfds_t(descriptors.count), timeout)
       pump.dispatch(descriptors)
     }
+  }
+
+  /// The unique bus name of the notification server now; nil when nothing owns the name.
+  private func serverOwner() throws(DeliveryError) -> String? {
+    guard try busCall("NameHasOwner", argument: Self.serverName).flatMap(firstBoolean) ?? false else { return nil }
+    guard let reply = try? busCall("GetNameOwner", argument: Self.serverName) else { return nil }
+    defer { g_variant_unref(reply) }
+    let child = g_variant_get_child_value(reply, 0)
+    defer { g_variant_unref(child) }
+    return String(cString: g_variant_get_string(child, nil))
+  }
+
+  /// Asks the server to close notification `id` without waiting for its answer, so that a
+  /// server hung just then cannot hold the daemon up; its NotificationClosed releases our
+  /// object as usual.
+  private func closeWithoutWaiting(_ id: UInt32) {
+    var children: [OpaquePointer?] = [g_variant_new_uint32(id)]
+    let parameters = children.withUnsafeMutableBufferPointer { g_variant_new_tuple($0.baseAddress, 1) }
+    // With no callback, GDBus sends it flagged as expecting no reply.
+    g_dbus_connection_call(
+      connection, Self.serverName, "/org/freedesktop/Notifications", Self.serverName, "CloseNotification",
+      parameters, nil, G_DBUS_CALL_FLAGS_NONE, -1, nil, nil, nil)
   }
 
   static func id(of notification: UnsafeMutablePointer<NotifyNotification>) -> UInt32 {

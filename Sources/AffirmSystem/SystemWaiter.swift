@@ -81,12 +81,16 @@ public final class SystemWaiter {
       let (glib, timeout) = pump?.prepare() ?? ([], -1)
       var descriptors = Array(own) + glib
       let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
+      let pollError = errno  // before GLib's callbacks can change it
       pump?.dispatch(descriptors[own.count...])
       if ready < 0 {
-        if errno == EINTR { continue }
+        if pollError == EINTR { continue }
         return .clockChanged
       }
       if descriptors[1].revents != 0, let reason = readSignal() { return reason }
+      // Answers first, even when a fire time is due too: the daemon then acts on a closed or
+      // answered notification before it delivers the next one, never after.
+      if interacted() { return .interaction }
       if own.count == 3, descriptors[2].revents != 0, zoneChanged() { return .zoneChanged }
       if descriptors[0].revents != 0 {
         var expirations: UInt64 = 0
@@ -95,7 +99,6 @@ public final class SystemWaiter {
         if count == 8 { return .deadline }
       }
     }
-
   }
 
   /// Hands the kernel back the clean file pages of our own mappings (program text and

@@ -88,7 +88,9 @@ extension AffirmCommand {
           let answer = context.dispatcher.respond(
             response, now: SystemWaiter.now(), offeringResponses: false, notifier: notifier, using: &generator)
           stateError = stateError ?? answer.stateError ?? answer.outcome?.stateError
+          if let error = answer.outcome?.deliveryError { throw error }
         }
+
         try outcome.check(openError: stateError)
       }
     }

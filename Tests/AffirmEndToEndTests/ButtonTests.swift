@@ -52,10 +52,21 @@ final class ButtonStack {
     return notifications[count - 1]
   }
 
-  /// Presses the button labelled `label` on the notification on screen.
+  /// Presses the button labelled `label` on the notification on screen. dunst logs a
+  /// notification when it arrives and shows it a moment later; its context menu lists only
+  /// those shown, so this waits for one on screen, and opens the menu again if it came empty.
   func press(_ label: String) throws {
     try bus.directory.write("choice", label)
-    #expect(try dunstctl(["context"]).status == 0)
+    try waitUntil("a notification is on screen") { try displayed() > 0 }
+    let menuLog = bus.directory.path + "/menu.log"
+    let before = contents(menuLog).components(separatedBy: "#\(label) (").count
+    try waitUntil("dunst's context menu offers \"\(label)\"") {
+      _ = try dunstctl(["context"])
+      return
+        (try? waitUntil("the menu script ran", timeout: 1) {
+          contents(menuLog).components(separatedBy: "#\(label) (").count > before
+        }) != nil
+    }
   }
 
   func dunstctl(_ arguments: [String]) throws -> RunResult {
@@ -172,7 +183,21 @@ struct ButtonTests {
     #expect(contents(stderr).contains("no notification server is running"), "\(contents(stderr))")
   }
 
+  @Test("send --wait ends with \"closed\" when a new server takes over: the old one took its notification along")
+  func serverReplaced() throws {
+    let stack = try ButtonStack()
+    let (send, stdout, stderr) = try stack.start(["send", "--wait", "--tag", "late-night"])
+    defer { send.stop() }
+    try stack.waitForNotification(number: 1)
+    stack.dunst.stop()
+    let successor = try stack.bus.startDunst()
+    defer { successor.stop() }
+    #expect(send.wait(timeout: 10) == 0, "\(contents(stderr))")
+    #expect(contents(stdout) == "closed\n")
+  }
+
   @Test("the daemon replaces its previous bubble, and answers both buttons while keeping its schedule")
+
   func daemon() throws {
     let stack = try ButtonStack()
     try """

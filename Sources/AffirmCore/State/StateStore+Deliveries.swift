@@ -150,13 +150,17 @@ extension StateStore {
     let cooldown: Span?
     /// Delivery ids after this one are the current cycle's.
     let cycleStart: Int64
-    let counted: String
+    /// What counts as shown: delivered, or pending and young enough that its sender may still
+    /// be showing it. A condition with one parameter, `pendingCutoff`, kept out of the SQL text
+    /// so that the daemon's cached statements stay the same from pick to pick.
+    let counted = "(status = 'delivered' OR (status = 'pending' AND at > ?))"
+    let pendingCutoff: Int64
 
     init(_ db: Database, key: String, now: Instant, cooldown: Span?) throws {
       self.db = db
       self.now = now
       self.cooldown = cooldown.flatMap { $0.seconds > 0 ? $0 : nil }
-      counted = "(status = 'delivered' OR (status = 'pending' AND at > \(now.seconds - StateStore.pendingLifetime)))"
+      pendingCutoff = now.seconds - StateStore.pendingLifetime
       cycleStart = try Int64.fetchOne(db, sql: "SELECT cycle_start FROM bag WHERE key = ?", arguments: [key]) ?? 0
     }
 
@@ -167,26 +171,30 @@ extension StateStore {
         return try !Bool.fetchOne(
           db.cachedStatement(
             sql: "SELECT EXISTS (SELECT 1 FROM delivery WHERE entry = ? AND (id > ? OR at > ?) AND \(counted))"),
-          arguments: [id.description, cycleStart, now.seconds - cooldown.seconds])!
+          arguments: [id.description, cycleStart, now.seconds - cooldown.seconds, pendingCutoff])!
       }
       return try !Bool.fetchOne(
         db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM delivery WHERE entry = ? AND id > ? AND \(counted))"),
-        arguments: [id.description, cycleStart])!
+        arguments: [id.description, cycleStart, pendingCutoff])!
     }
 
     /// The entries shown this cycle, the one shown last, and those within the cooldown.
     func history() throws -> ShuffleBag.History {
       let shown = Set(
-        try String.fetchAll(db, sql: "SELECT entry FROM delivery WHERE id > ? AND \(counted)", arguments: [cycleStart])
-          .map(EntryID.init(hex:)))
-      let last = try String.fetchOne(db, sql: "SELECT entry FROM delivery WHERE \(counted) ORDER BY id DESC LIMIT 1")
-        .map(EntryID.init(hex:))
+        try String.fetchAll(
+          db, sql: "SELECT entry FROM delivery WHERE id > ? AND \(counted)", arguments: [cycleStart, pendingCutoff]
+        )
+        .map(EntryID.init(hex:)))
+      let last = try String.fetchOne(
+        db, sql: "SELECT entry FROM delivery WHERE \(counted) ORDER BY id DESC LIMIT 1", arguments: [pendingCutoff]
+      )
+      .map(EntryID.init(hex:))
       var onCooldown: Set<EntryID> = []
       if let cooldown {
         onCooldown = Set(
           try String.fetchAll(
             db, sql: "SELECT entry FROM delivery WHERE at > ? AND \(counted)",
-            arguments: [now.seconds - cooldown.seconds]
+            arguments: [now.seconds - cooldown.seconds, pendingCutoff]
           ).map(EntryID.init(hex:)))
       }
       return ShuffleBag.History(shownThisCycle: shown, lastShown: last, onCooldown: onCooldown)

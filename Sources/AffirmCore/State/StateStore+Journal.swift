@@ -39,7 +39,10 @@ extension StateStore {
   /// How many times "I stayed strong" was pressed.
   public func strengthCount() throws(StateError) -> Int {
     do {
-      return try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM strength") ?? 0 }
+      // A database from before v3, opened read-only, has no table yet: none.
+      return try database.read { db in
+        try db.tableExists("strength") ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM strength") ?? 0 : 0
+      }
     } catch {
       throw StateError.wrapping(error, path: path)
     }
@@ -99,9 +102,11 @@ extension StateStore {
             items.append(HistoryItem(at: Instant(seconds: row["reset_at"]), kind: .reset(started: date)))
           }
         }
-        for at in try Int64.fetchAll(
-          db, sql: "SELECT at FROM strength WHERE at >= ? ORDER BY id DESC LIMIT ?", arguments: [from, limit])
-        {
+        let strengths =
+          try db.tableExists("strength")
+          ? try Int64.fetchAll(
+            db, sql: "SELECT at FROM strength WHERE at >= ? ORDER BY id DESC LIMIT ?", arguments: [from, limit]) : []
+        for at in strengths {
           items.append(HistoryItem(at: Instant(seconds: at), kind: .stayedStrong))
         }
         return items.sorted { $0.at > $1.at }
