@@ -143,22 +143,28 @@ public final class LibNotifyNotifier: Notifier {
   /// seconds without news it checks that the server still owns its name, so a server that
   /// quits does not leave the caller waiting for ever.
   public func waitForAnswer(to id: UInt32) throws(DeliveryError) -> NotificationEvent {
-    let pump = MainContextPump()
     let server = try serverOwner()
-    var quietSince = monotonicSeconds()
     while true {
-      if let event = takeEvents().first(where: { $0.id == id }) { return event }
-      let sinceNews = monotonicSeconds() - quietSince
-      if sinceNews >= 5 {
-        // Gone: say so. Replaced by a new server (restarted): the notification went with the
-        // old one, and nobody will ever close it.
-        let owner = try serverOwner()
-        guard let owner else { throw .noServer }
-        if owner != server { return .closed(id: id) }
-        quietSince = monotonicSeconds()
-      }
+      if let event = events(within: 5).first(where: { $0.id == id }) { return event }
+      // Gone: say so. Replaced by a new server (restarted): the notification went with the
+      // old one, and nobody will ever close it.
+      let owner = try serverOwner()
+      guard let owner else { throw .noServer }
+      if owner != server { return .closed(id: id) }
+    }
+  }
+
+  /// Runs GLib's main context for up to `seconds`, and returns as soon as buttons are pressed
+  /// or notifications close (empty when the time ran out first).
+  public func events(within seconds: Double) -> [NotificationEvent] {
+    let pump = MainContextPump()
+    let deadline = monotonicSeconds() + seconds
+    while true {
+      let events = takeEvents()
+      let remaining = deadline - monotonicSeconds()
+      if !events.isEmpty || remaining <= 0 { return events }
       var (descriptors, timeout) = pump.prepare()
-      let limit = Int32(max(0, (5 - sinceNews) * 1000))
+      let limit = Int32(min(remaining * 1000 + 1, Double(Int32.max)))
       timeout = timeout < 0 ? limit : min(timeout, limit)
       _ = poll(&descriptors, nfds_t(descriptors.count), timeout)
       pump.dispatch(descriptors)

@@ -1,6 +1,10 @@
 public import AffirmCore
 internal import CLibNotify
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The notifier commands use: finds the session bus at delivery time and keeps one
 /// libnotify connection while it works, starting afresh after a failure (the bus or the
 /// server may have restarted since).
@@ -39,6 +43,16 @@ public final class SessionNotifier: Notifier {
 
   /// Whether `takeEvents()` has something.
   public var hasEvents: Bool { current?.hasEvents ?? false }
+
+  /// Waits up to `seconds` for buttons pressed or notifications closed (see LibNotifyNotifier);
+  /// with no connection, it only waits.
+  public func events(within seconds: Double) -> [NotificationEvent] {
+    if let current { return current.events(within: seconds) }
+    var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+    var remaining = timespec()
+    while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    return []
+  }
 
   /// Blocks until notification `id` is answered or closed (see LibNotifyNotifier).
   public func waitForAnswer(to id: UInt32) throws(DeliveryError) -> NotificationEvent {

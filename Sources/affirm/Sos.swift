@@ -15,7 +15,8 @@ extension AffirmCommand {
       discussion: """
         Bind it to a key. It records the urge (see affirm stats for when they come), shows an \
         entry tagged urge with critical urgency, and with --follow-up stays and shows one more \
-        after that time, when the wave has had a moment to pass.
+        after that time, when the wave has had a moment to pass. While it stays, its notification \
+        carries the buttons "I stayed strong" and "I want to reach out" where the server shows them.
         """
     )
 
@@ -50,16 +51,25 @@ extension AffirmCommand {
         }
       }
       let notifier = SessionNotifier(environment: config.environment)
+      // Staying for the follow-up, it can hear the buttons meanwhile.
       let first = try reportingFailures {
         try context.dispatcher.deliver(
-          tags: ["urge"], urgency: .critical, source: .sos, now: context.now, notifier: notifier, using: &generator)
+          tags: ["urge"], urgency: .critical, source: .sos, now: context.now, offeringResponses: followUp != nil,
+          notifier: notifier, using: &generator)
       }
       print("Logged. \(first.request.body)")
       if let followUp, let span = Span(followUp), first.deliveryError == nil {
         print("Breathe. One more in \(span).")
-        var request = timespec(tv_sec: Int(span.seconds), tv_nsec: 0)
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+        let end = SystemWaiter.now().adding(seconds: span.seconds)
+        while case let left = end.seconds - SystemWaiter.now().seconds, left > 0 {
+          for case .answered(_, let response) in notifier.events(within: Double(left)) {
+            let answer = context.dispatcher.respond(
+              response, now: SystemWaiter.now(), offeringResponses: false, notifier: notifier, using: &generator)
+            if let error = answer.stateError ?? answer.outcome?.stateError { printError("affirm: \(error)") }
+            print(
+              response == .stayedStrong ? "Noted: you stayed strong." : "Logged. \(answer.outcome?.request.body ?? "")")
+          }
+        }
         let second = try reportingFailures {
           try context.dispatcher.deliver(
             tags: ["urge"], urgency: .critical, source: .sos, now: SystemWaiter.now(), notifier: notifier,

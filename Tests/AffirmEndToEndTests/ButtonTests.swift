@@ -196,8 +196,33 @@ struct ButtonTests {
     #expect(contents(stdout) == "closed\n")
   }
 
-  @Test("the daemon replaces its previous bubble, and answers both buttons while keeping its schedule")
+  @Test("sos --follow-up offers the buttons while it stays; the follow-up still comes")
+  func sosFollowUp() throws {
+    let stack = try ButtonStack()
+    let (sos, stdout, stderr) = try stack.start(["sos", "--follow-up", "3s", "--note", "their text"])
+    defer { sos.stop() }
+    let first = try stack.waitForNotification(number: 1)
+    #expect(hasButtons(first))
+    #expect(first["urgency"] == "CRITICAL")
+    try stack.press("I stayed strong")
+    #expect(try stack.waitForNotification(number: 2)["summary"] == "You stayed strong")
+    let followUp = try stack.waitForNotification(number: 3, timeout: 6)
+    #expect(followUp["summary"] == "Breathe. Put the phone down.")
+    #expect(!hasButtons(followUp), "nobody stays to hear them")
+    #expect(sos.wait(timeout: 5) == 0, "\(contents(stderr))")
+    #expect(contents(stdout).contains("Noted: you stayed strong.\n"))
+    #expect(try stack.historyKinds() == ["delivery", "delivery", "stayed-strong", "urge"])
+  }
 
+  @Test("sos without --follow-up offers no buttons and returns at once")
+  func sosAlone() throws {
+    let stack = try ButtonStack()
+    let sos = try stack.affirm(["sos"])
+    #expect(sos.status == 0, "\(sos.stderr)")
+    #expect(!hasButtons(try stack.waitForNotification(number: 1)))
+  }
+
+  @Test("the daemon replaces its previous bubble, and answers both buttons while keeping its schedule")
   func daemon() throws {
     let stack = try ButtonStack()
     try """
