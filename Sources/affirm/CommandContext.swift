@@ -10,12 +10,13 @@ struct CommandContext {
   var dispatcher: Dispatcher
   var now: Instant
   var paths: AffirmPaths
+  /// The environment, read once: ProcessInfo copies it into a new dictionary on each call.
+  var environment: [String: String]
 
   /// `readOnly` opens an existing database without writing (and creates none).
   init(config: ConfigOptions, corpus: CorpusOptions? = nil, readOnly: Bool = false) throws {
     let logger = bootstrapLogging(command: "state")
-    // Read once: ProcessInfo copies the whole environment into a new dictionary on each call.
-    let environment = config.environment
+    environment = config.environment
     paths = AffirmPaths(environment: environment)
     loaded = try LoadedConfig.load(explicitPath: config.path, paths: paths)
     let corpus = try corpus?.catalog(cacheDirectory: paths.cacheDirectory) ?? Corpus.builtin()

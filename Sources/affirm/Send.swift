@@ -70,7 +70,7 @@ extension AffirmCommand {
         print(json ? DryRunReport(request).jsonLine() : DryRunReport(request).text)
         return
       }
-      let notifier = SessionNotifier(environment: config.environment)
+      let notifier = SessionNotifier(environment: context.environment)
       try reportingFailures {
         let outcome = try context.dispatcher.deliver(
           tags: tags, urgency: urgency, expireTimeout: expireTimeout, source: .send, now: context.now,

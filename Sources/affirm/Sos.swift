@@ -50,7 +50,7 @@ extension AffirmCommand {
           recordError = error
         }
       }
-      let notifier = SessionNotifier(environment: config.environment)
+      let notifier = SessionNotifier(environment: context.environment)
       // Staying for the follow-up, it can hear the buttons meanwhile.
       let first = try reportingFailures {
         try context.dispatcher.deliver(

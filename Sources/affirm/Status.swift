@@ -25,7 +25,7 @@ extension AffirmCommand {
       if let count = context.dispatcher.noContact(), let day = count.day(on: context.today) {
         print("Day \(day) of no contact.")
       }
-      let next = settings.schedule(environment: config.environment).upcoming(after: context.now, count: 3)
+      let next = Schedule(slots: settings.slots, zone: context.zone).upcoming(after: context.now, count: 3)
       for fire in next {
         print("next: \(ISO8601.format(fire.instant, in: context.zone))  \(fire.slot)  \(fire.urgency.rawValue)")
       }

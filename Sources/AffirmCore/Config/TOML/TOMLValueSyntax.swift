@@ -455,7 +455,7 @@ extension TOMLReader {
     guard (1...12).contains(month) else {
       throw failure("month \(tomlPadded(month, 2)) is out of range (01-12)", at: start + 5)
     }
-    let lastDay = Self.daysIn(month: month, year: year)
+    let lastDay = LocalDate.daysIn(month: month, year: year)
     guard (1...lastDay).contains(day) else {
       let yearMonth = "\(tomlPadded(year, 4))-\(tomlPadded(month, 2))"
       throw failure("day \(tomlPadded(day, 2)) is out of range for \(yearMonth) (01-\(lastDay))", at: start + 8)
@@ -533,13 +533,5 @@ extension TOMLReader {
       }
     }
     return TOMLTime(hour: hour, minute: minute, second: second, nanosecond: nanosecond)
-  }
-
-  static func daysIn(month: Int, year: Int) -> Int {
-    switch month {
-    case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-    case 4, 6, 9, 11: 30
-    default: 31
-    }
   }
 }
