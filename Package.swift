@@ -18,12 +18,10 @@ let package = Package(
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
   ],
   targets: [
-    // The C door: libnotify (and the GLib/GIO it brings) through pkg-config.
-    .systemLibrary(
-      name: "CLibNotify",
-      pkgConfig: "libnotify",
-      providers: [.apt(["libnotify-dev"])]
-    ),
+    // The C door: libnotify and the GLib/GIO functions next to it, opened with dlopen only when
+    // a command shows a notification. Needs no libnotify or GLib headers to build, and links
+    // neither (dlopen is in glibc's libc since 2.34).
+    .target(name: "CLibNotify"),
     // Pure Swift: corpus, selection, what a notification says. No C, no clocks.
     .target(
       name: "AffirmCore",

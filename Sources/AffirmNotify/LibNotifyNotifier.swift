@@ -27,7 +27,7 @@ public final class LibNotifyNotifier: Notifier {
   private let inbox = EventInbox()
   /// Notifications kept alive until closed, to hear what becomes of them (libnotify reports
   /// only on live objects). Keyed by the server's id; released when closed or with the notifier.
-  private var kept: [UInt32: UnsafeMutablePointer<NotifyNotification>] = [:]
+  private var kept: [UInt32: OpaquePointer] = [:]
   /// The id of the latest notification, while it is on screen.
   private var previous: UInt32?
 
@@ -58,7 +58,7 @@ public final class LibNotifyNotifier: Notifier {
     // it closed again), even when we have not taken that event yet.
     let reused =
       replacesPrevious ? previous.flatMap { id in kept[id].flatMap { Self.id(of: $0) == id ? $0 : nil } } : nil
-    let notification: UnsafeMutablePointer<NotifyNotification>
+    let notification: OpaquePointer
     if let reused {
       notify_notification_update(reused, request.summary, body, nil)
       notify_notification_clear_actions(reused)
@@ -155,9 +155,12 @@ public final class LibNotifyNotifier: Notifier {
   }
 
   /// Runs GLib's main context for up to `seconds`, and returns as soon as buttons are pressed
-  /// or notifications close (empty when the time ran out first).
+  /// or notifications close (empty when the time ran out first). Only after a delivery, which
+  /// loaded libnotify.
   public func events(within seconds: Double) -> [NotificationEvent] {
-    let pump = MainContextPump()
+    guard let pump = try? MainContextPump() else {
+      preconditionFailure("LibNotifyNotifier.events(within:) before libnotify was loaded")
+    }
     let deadline = monotonicSeconds() + seconds
     while true {
       let events = takeEvents()
@@ -193,7 +196,7 @@ public final class LibNotifyNotifier: Notifier {
       parameters, nil, G_DBUS_CALL_FLAGS_NONE, -1, nil, nil, nil)
   }
 
-  static func id(of notification: UnsafeMutablePointer<NotifyNotification>) -> UInt32 {
+  static func id(of notification: OpaquePointer) -> UInt32 {
     var id: gint = 0
     withUnsafeMutablePointer(to: &id) { pointer in
       affirm_object_get_int(UnsafeMutableRawPointer(notification), "id", pointer)
@@ -201,9 +204,10 @@ public final class LibNotifyNotifier: Notifier {
     return UInt32(truncatingIfNeeded: id)
   }
 
-  /// Connects once, then on every call checks for a live server and reads its capabilities
-  /// (a server that restarted may offer different ones).
+  /// Loads libnotify and connects once, then on every call checks for a live server and reads
+  /// its capabilities (a server that restarted may offer different ones).
   public func prepare() throws(DeliveryError) {
+    try LibNotifyLibrary.load()
     if connection == nil {
       // libnotify and GDBus read the session address from the environment; setting it here,
       // before any GLib bus call, is what rules out autolaunch.
@@ -291,7 +295,7 @@ public final class LibNotifyNotifier: Notifier {
       method, nil, nil, G_DBUS_CALL_FLAGS_NONE, gint(timeout * 1000), nil, &error)
     guard reply == nil else { return reply }
     let timedOut =
-      error.map { g_error_matches($0, g_io_error_quark(), gint(G_IO_ERROR_TIMED_OUT.rawValue)) != 0 } ?? false
+      error.map { g_error_matches($0, g_io_error_quark(), G_IO_ERROR_TIMED_OUT) != 0 } ?? false
     if timedOut {
       g_error_free(error)
       let pid = serverProcessID()

@@ -1,3 +1,4 @@
+public import AffirmCore
 internal import CLibNotify
 
 #if canImport(Glibc)
@@ -16,10 +17,13 @@ public final class MainContextPump {
   private var count = 0
   private var priority: gint = 0
   /// GLib's global default context: the one GDBus and libnotify hand their callbacks to.
-  private let context: OpaquePointer = g_main_context_default()
+  private let context: OpaquePointer
   private let acquired: Bool
 
-  public init() {
+  /// Loads libnotify (and so GLib) first: throws `.libnotifyUnavailable` when it cannot.
+  public init() throws(DeliveryError) {
+    try LibNotifyLibrary.load()
+    context = g_main_context_default()
     acquired = g_main_context_acquire(context) != 0
   }
 

@@ -22,6 +22,8 @@ public final class SessionNotifier: Notifier {
 
   public func deliver(_ request: NotificationRequest) throws(DeliveryError) -> UInt32 {
     do throws(DeliveryError) {
+      // First, so that a missing libnotify is what a user hears about, not a missing bus.
+      try LibNotifyLibrary.load()
       let notifier: LibNotifyNotifier
       if let current {
         notifier = current
@@ -61,9 +63,9 @@ public final class SessionNotifier: Notifier {
   }
 
   /// Forgets the connection and libnotify's proxy, which belong to a bus or server that may
-  /// be gone: the next delivery connects afresh.
+  /// be gone: the next delivery connects afresh. Without libnotify there is nothing to forget.
   private func reset() {
     current = nil
-    if notify_is_initted() != 0 { notify_uninit() }
+    if LibNotifyLibrary.isLoaded, notify_is_initted() != 0 { notify_uninit() }
   }
 }

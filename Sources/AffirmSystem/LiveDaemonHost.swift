@@ -11,14 +11,16 @@ public struct LiveDaemonHost: DaemonHost {
   let reload: () throws -> (Config, Schedule)
   let logger: Logger
   /// Runs GLib's main context inside the waiter's poll, for the buttons' callbacks.
-  let pump = MainContextPump()
+  let pump: MainContextPump
   var generator = SystemRandomNumberGenerator()
 
+  /// `pump` is what shows that libnotify loaded: a daemon without it could never deliver.
   public init(
-    waiter: SystemWaiter, dispatcher: Dispatcher, notifier: SessionNotifier, logger: Logger,
+    waiter: SystemWaiter, pump: MainContextPump, dispatcher: Dispatcher, notifier: SessionNotifier, logger: Logger,
     reload: @escaping () throws -> (Config, Schedule)
   ) {
     self.waiter = waiter
+    self.pump = pump
     self.dispatcher = dispatcher
     self.notifier = notifier
     self.logger = logger

@@ -13,10 +13,11 @@ extension AffirmCommand {
       commandName: "doctor",
       abstract: "Show on one screen what works and what does not, each problem with its fix.",
       discussion: """
-        Checks the session bus, the notification server, the config, the corpus, the state \
-        database and the daemon, and lists the next fire times. Exit status 0 when a \
+        Checks libnotify, the session bus, the notification server, the config, the corpus, the \
+        state database and the daemon, and lists the next fire times. Exit status 0 when a \
         notification can be shown now (other problems are still listed), 65 for a bad config, \
-        66 for an unreadable config or corpus, 69 for no bus or no notification server.
+        66 for an unreadable config or corpus, 69 for no libnotify, no bus or no notification \
+        server.
         """
     )
 
@@ -52,8 +53,9 @@ extension AffirmCommand {
       if status != 0 { throw ExitCode(status) }
     }
 
-    /// The bus and the server; 69 when a notification cannot reach a server.
+    /// libnotify, the bus and the server; 69 when a notification cannot reach a server.
     func checkDelivery(_ report: inout DoctorReport) -> Int32? {
+      let libnotifyLoaded = checkLibnotify(&report)
       let bus: SessionBus
       do throws(DeliveryError) {
         bus = try BusDiscovery.locate(environment: config.environment, userID: BusDiscovery.currentUserID)
@@ -79,6 +81,10 @@ extension AffirmCommand {
         return ExitStatus.unavailable
       }
       report.add(.ok, "session bus: found through \(bus.source)", details: [bus.address])
+      guard libnotifyLoaded else {
+        report.add(.problem, "notification server: not checked without libnotify")
+        return ExitStatus.unavailable
+      }
 
       let notifier = LibNotifyNotifier(bus: bus)
       do throws(DeliveryError) {
@@ -114,6 +120,8 @@ extension AffirmCommand {
             fix: "it may be stopped or hung: restart it" + (pid.map { " (if it was stopped: kill -CONT \($0))" } ?? ""))
         case .rejected(let reason):
           report.add(.problem, "notification server: it answered with an error", details: [reason], fix: "restart it")
+        case .libnotifyUnavailable(let reason):
+          reportLibnotifyMissing(&report, reason: reason)
         default:
           report.add(
             .problem, "notification server: none on the bus (nothing owns org.freedesktop.Notifications)",
@@ -121,6 +129,24 @@ extension AffirmCommand {
         }
         return ExitStatus.unavailable
       }
+    }
+
+    /// Whether libnotify loads (affirm opens it only to show a notification), and from where.
+    func checkLibnotify(_ report: inout DoctorReport) -> Bool {
+      do throws(DeliveryError) {
+        report.add(.ok, "libnotify: loaded", details: [try LibNotifyLibrary.load()])
+        return true
+      } catch {
+        guard case .libnotifyUnavailable(let reason) = error else { return false }
+        reportLibnotifyMissing(&report, reason: reason)
+        return false
+      }
+    }
+
+    func reportLibnotifyMissing(_ report: inout DoctorReport, reason: String) {
+      report.add(
+        .problem, "libnotify: cannot be loaded, so no notification can be shown", details: [reason],
+        fix: "install it:\nsudo apt install libnotify4")
     }
 
     /// The config and the corpus; their exit status when affirm cannot work with them.

@@ -13,7 +13,7 @@ extension AffirmCommand {
       discussion: """
         Waits for each fire time of the config's slots and shows an entry carrying the slot's \
         tags. One daemon per user; SIGHUP reloads the config, SIGTERM stops it. Logs go to stderr. \
-        Exit status: 65 bad config, 75 another daemon is running.
+        Exit status: 65 bad config, 69 libnotify cannot be loaded, 75 another daemon is running.
         """
     )
 
@@ -40,6 +40,9 @@ extension AffirmCommand {
         }
         return (loaded, corpus)
       }
+      // libnotify is loaded here: a daemon that cannot load it could never show anything, so
+      // it does not start (exit 69, with the sentence that says how to install it).
+      let pump = try reportingFailures { () throws -> MainContextPump in try MainContextPump() }
       let lock = try reportingFailures { () throws -> InstanceLock in
         let lockPath = (paths.runtimeDirectory ?? paths.stateDirectory) + "/daemon.lock"
         do throws(InstanceLock.Failure) {
@@ -65,7 +68,7 @@ extension AffirmCommand {
       let marks = (try? store?.marks()) ?? [:]
       let explicitPath = config.path
       var host = LiveDaemonHost(
-        waiter: waiter,
+        waiter: waiter, pump: pump,
         dispatcher: Dispatcher(
           corpus: corpus, config: loaded.config, zone: schedule.zone, store: store, logger: logger),
         notifier: SessionNotifier(environment: environment, replacesPrevious: true), logger: logger,

@@ -6,6 +6,9 @@ public protocol Notifier {
 
 /// Why a notification could not be shown, each with the fix a user can apply.
 public enum DeliveryError: UserFacingError, Equatable {
+  /// libnotify (libnotify.so.4), which affirm opens only to show a notification, could not be
+  /// loaded: dlopen's reason, or the function the library lacks.
+  case libnotifyUnavailable(reason: String)
   /// No session bus address could be found.
   case noBus
   /// An address was given that affirm refuses to use (GLib would autolaunch a hidden bus).
@@ -23,6 +26,8 @@ public enum DeliveryError: UserFacingError, Equatable {
 
   public var description: String {
     switch self {
+    case .libnotifyUnavailable(let reason):
+      return "libnotify could not be loaded (\(reason)); install it: apt install libnotify4"
     case .noBus:
       return "no D-Bus session bus found: DBUS_SESSION_BUS_ADDRESS is unset and neither "
         + "$XDG_RUNTIME_DIR/bus nor /run/user/<uid>/bus exists; run affirm inside your desktop session "
