@@ -92,7 +92,16 @@ struct StandardError: TextOutputStream {
 /// The process environment, with HOME taken from the user's passwd entry where it is unset
 /// or empty (`env -i`, some service managers), so that files never land under `/`.
 func processEnvironment() -> [String: String] {
-  var environment = ProcessInfo.processInfo.environment
+  // Read from environ directly: setting up ProcessInfo cost a one-shot send more than its pick.
+  var environment: [String: String] = [:]
+  var entry = environ
+  while let pointer = entry.pointee {
+    let variable = String(cString: pointer)
+    if let equals = variable.firstIndex(of: "="), environment[String(variable[..<equals])] == nil {
+      environment[String(variable[..<equals])] = String(variable[variable.index(after: equals)...])
+    }
+    entry += 1
+  }
   if environment["HOME", default: ""].isEmpty, let home = passwdHome() { environment["HOME"] = home }
   return environment
 }
