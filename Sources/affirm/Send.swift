@@ -179,7 +179,7 @@ extension SendRequest {
   /// whatever this accepts, argument-parser reads the same way.
   init?(quickParsing arguments: some Collection<String>) {
     var request = SendRequest()
-    var seen: Set<String> = []
+    var seen: [Substring] = []
     var remaining = arguments[...]
     while let argument = remaining.popFirst() {
       guard argument.hasPrefix("--") else { return nil }
@@ -191,8 +191,12 @@ extension SendRequest {
       } else {
         name = argument[...]
       }
-      guard Self.repeatableOptions.contains(name) || seen.insert(String(name)).inserted else { return nil }
-      if Self.flags.contains(name) {
+      guard let kind = Self.quickOptions.first(where: { $0.name == name })?.kind else { return nil }
+      if kind != .repeatable {
+        guard !seen.contains(name) else { return nil }
+        seen.append(name)
+      }
+      if kind == .flag {
         guard inlineValue == nil else { return nil }
         switch name {
         case "--dry-run": request.dryRun = true
@@ -201,7 +205,6 @@ extension SendRequest {
         }
         continue
       }
-      guard Self.options.contains(name) else { return nil }
       let value: String
       if let inlineValue {
         value = String(inlineValue)
@@ -230,8 +233,12 @@ extension SendRequest {
     self = request
   }
 
-  /// Every option and flag of `send`, by its long name; the tests hold these to `Send`'s own.
-  static let options: Set<Substring> = ["--tag", "--urgency", "--timeout", "--corpus", "--config", "--seed"]
-  static let flags: Set<Substring> = ["--dry-run", "--json", "--wait"]
-  static let repeatableOptions: Set<Substring> = ["--tag", "--corpus"]
+  enum QuickOptionKind { case flag, single, repeatable }
+
+  /// Every option and flag of `send` by its long name; the tests hold this list to `Send`'s own.
+  /// A short list searched in order: a Set would cost more to set up than it saves.
+  static let quickOptions: [(name: String, kind: QuickOptionKind)] = [
+    ("--tag", .repeatable), ("--urgency", .single), ("--timeout", .single), ("--corpus", .repeatable),
+    ("--config", .single), ("--dry-run", .flag), ("--json", .flag), ("--wait", .flag), ("--seed", .single),
+  ]
 }

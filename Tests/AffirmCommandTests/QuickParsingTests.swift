@@ -94,9 +94,10 @@ import Testing
         if argument["isRepeating"] as? Bool == true { repeatable.insert(option) }
       }
     }
-    #expect(names == SendRequest.options.union(SendRequest.flags))
-    #expect(flags == SendRequest.flags)
-    #expect(repeatable == SendRequest.repeatableOptions)
+    let quick = SendRequest.quickOptions
+    #expect(names == Set(quick.map { Substring($0.name) }))
+    #expect(flags == Set(quick.filter { $0.kind == .flag }.map { Substring($0.name) }))
+    #expect(repeatable == Set(quick.filter { $0.kind == .repeatable }.map { Substring($0.name) }))
   }
 
   /// Long options only, at most once (but --tag and --corpus), no `--`, values not starting with `-`.
