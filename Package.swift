@@ -58,6 +58,10 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(name: "AffirmNotifyTests", dependencies: ["AffirmNotify"], swiftSettings: strict),
+    .testTarget(
+      name: "AffirmCommandTests",
+      dependencies: ["affirm", "AffirmCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: strict),
     .testTarget(name: "AffirmEndToEndTests", dependencies: ["affirm"], swiftSettings: strict),
   ]
 )

@@ -37,7 +37,7 @@ struct CorpusOptions: ParsableArguments {
 
   /// What a send picks from: the built-in corpus, or the given files through their cached
   /// index (parsed in full only when a file changed).
-  func catalog(cacheDirectory: String) throws(CorpusLoadError) -> any EntryCatalog {
+  static func catalog(paths: [String], cacheDirectory: String) throws(CorpusLoadError) -> any EntryCatalog {
     paths.isEmpty ? Corpus.builtin() : try CorpusIndex.catalog(paths: paths, cacheDirectory: cacheDirectory)
   }
 }
@@ -52,11 +52,7 @@ struct ConfigOptions: ParsableArguments {
 
   /// The process environment, with HOME taken from the user's passwd entry where it is unset
   /// or empty (`env -i`, some service managers), so that files never land under `/`.
-  var environment: [String: String] {
-    var environment = ProcessInfo.processInfo.environment
-    if environment["HOME", default: ""].isEmpty, let home = passwdHome() { environment["HOME"] = home }
-    return environment
-  }
+  var environment: [String: String] { processEnvironment() }
 
   var paths: AffirmPaths { AffirmPaths(environment: environment) }
 
@@ -93,6 +89,23 @@ struct StandardError: TextOutputStream {
   }
 }
 
+/// The process environment, with HOME taken from the user's passwd entry where it is unset
+/// or empty (`env -i`, some service managers), so that files never land under `/`.
+func processEnvironment() -> [String: String] {
+  // Read from environ directly: setting up ProcessInfo cost a one-shot send more than its pick.
+  var environment: [String: String] = [:]
+  var entry = environ
+  while let pointer = entry.pointee {
+    let variable = String(cString: pointer)
+    if let equals = variable.firstIndex(of: "="), environment[String(variable[..<equals])] == nil {
+      environment[String(variable[..<equals])] = String(variable[variable.index(after: equals)...])
+    }
+    entry += 1
+  }
+  if environment["HOME", default: ""].isEmpty, let home = passwdHome() { environment["HOME"] = home }
+  return environment
+}
+
 /// The current user's home directory from the passwd database; nil where there is none.
 private func passwdHome() -> String? {
   var entry = passwd()
@@ -102,4 +115,21 @@ private func passwdHome() -> String? {
   else { return nil }
   let home = String(cString: directory)
   return home.hasPrefix("/") ? home : nil
+}
+
+extension AffirmCommand {
+  /// Runs the command line. A plain `affirm send` line (a cron job's, a hotkey's) is read by
+  /// `SendRequest(quickParsing:)`; everything else, and every line it declines, by argument-parser.
+  static func main() {
+    let arguments = CommandLine.arguments.dropFirst()
+    if arguments.first == "send", let request = SendRequest(quickParsing: arguments.dropFirst()) {
+      do {
+        try request.run()
+      } catch {
+        exit(withError: error)
+      }
+      return
+    }
+    main(nil)
+  }
 }

@@ -15,11 +15,17 @@ struct CommandContext {
 
   /// `readOnly` opens an existing database without writing (and creates none).
   init(config: ConfigOptions, corpus: CorpusOptions? = nil, readOnly: Bool = false) throws {
+    try self.init(configPath: config.path, corpusPaths: corpus?.paths ?? [], readOnly: readOnly)
+  }
+
+  /// The same from plain values: the `--config` file, if any, and the `--corpus` paths
+  /// (none: the built-in corpus).
+  init(configPath: String?, corpusPaths: [String], readOnly: Bool = false) throws {
     let logger = bootstrapLogging(command: "state")
-    environment = config.environment
+    environment = processEnvironment()
     paths = AffirmPaths(environment: environment)
-    loaded = try LoadedConfig.load(explicitPath: config.path, paths: paths)
-    let corpus = try corpus?.catalog(cacheDirectory: paths.cacheDirectory) ?? Corpus.builtin()
+    loaded = try LoadedConfig.load(explicitPath: configPath, paths: paths)
+    let corpus = try CorpusOptions.catalog(paths: corpusPaths, cacheDirectory: paths.cacheDirectory)
     now = SystemWaiter.now()
     let zone = loaded.config.schedule(environment: environment).zone
     let path = StateStore.defaultPath(paths: paths)

@@ -5,6 +5,10 @@ import ArgumentParser
 import FoundationEssentials
 import Logging
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 extension AffirmCommand {
   struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -90,7 +94,7 @@ extension AffirmCommand {
 
 /// Sends log lines to stderr, labelled with the pid, once per process.
 func bootstrapLogging(command: String) -> Logger {
-  let pid = ProcessInfo.processInfo.processIdentifier
+  let pid = getpid()
   LoggingSystem.bootstrap { StandardErrorLogHandler(label: "affirm[\(pid)]: \($0)") }
   return Logger(label: command)
 }

@@ -50,51 +50,81 @@ extension AffirmCommand {
 
     @Option(help: .hidden) var seed: UInt64?
 
+    /// The options as one plain value, which is what runs.
+    var request: SendRequest {
+      SendRequest(
+        tags: tags, urgency: urgency, timeout: timeout, corpusPaths: corpus.paths, configPath: config.path,
+        dryRun: dryRun, json: json, wait: wait, seed: seed)
+    }
+
     func validate() throws {
-      if let timeout, timeout < 0 || timeout > Int(Int32.max / 1000) {
-        throw ValidationError("--timeout takes whole seconds from 0 (never close) up; got \(timeout)")
-      }
-      if json && !dryRun { throw ValidationError("--json goes with --dry-run") }
-      if wait && dryRun { throw ValidationError("--wait shows a notification; it cannot go with --dry-run") }
+      if let problem = request.problem { throw ValidationError(problem) }
     }
 
-    func run() throws {
-      var generator = SplitMix64(seed: seed ?? UInt64.random(in: .min ... .max))
-      let expireTimeout = timeout.map { Int32($0 * 1000) } ?? -1
-      let context = try reportingFailures { try CommandContext(config: config, corpus: corpus, readOnly: dryRun) }
-      if dryRun {
-        let request = try reportingFailures {
-          try context.dispatcher.preview(
-            tags: tags, urgency: urgency, expireTimeout: expireTimeout, now: context.now, using: &generator)
-        }
-        print(json ? DryRunReport(request).jsonLine() : DryRunReport(request).text)
-        return
-      }
-      let notifier = SessionNotifier(environment: context.environment)
-      try reportingFailures {
-        let outcome = try context.dispatcher.deliver(
-          tags: tags, urgency: urgency, expireTimeout: expireTimeout, source: .send, now: context.now,
-          offeringResponses: wait, notifier: notifier, using: &generator)
-        if let error = outcome.deliveryError { throw error }
-        var stateError = outcome.stateError ?? context.stateError
-        if wait, let id = outcome.id {
-          let event = try notifier.waitForAnswer(to: id)
-          guard case .answered(_, let response) = event else {
-            print("closed")
-            try outcome.check(openError: stateError)
-            return
-          }
-          print(response.rawValue)
-          let answer = context.dispatcher.respond(
-            response, now: SystemWaiter.now(), offeringResponses: false, notifier: notifier, using: &generator)
-          stateError = stateError ?? answer.stateError ?? answer.outcome?.stateError
-          if let error = answer.outcome?.deliveryError { throw error }
-        }
+    func run() throws { try request.run() }
+  }
+}
 
-        try outcome.check(openError: stateError)
-      }
+/// What `affirm send` was asked to do, whichever parser read the command line: argument-parser
+/// through `Send`, or `init(quickParsing:)` for the plain command lines cron and hotkeys use.
+struct SendRequest: Equatable {
+  var tags: [String] = []
+  var urgency: Urgency = .normal
+  var timeout: Int?
+  var corpusPaths: [String] = []
+  var configPath: String?
+  var dryRun = false
+  var json = false
+  var wait = false
+  var seed: UInt64?
+
+  /// Why these options do not go together; nil when they do.
+  var problem: String? {
+    if let timeout, timeout < 0 || timeout > Int(Int32.max / 1000) {
+      return "--timeout takes whole seconds from 0 (never close) up; got \(timeout)"
     }
+    if json && !dryRun { return "--json goes with --dry-run" }
+    if wait && dryRun { return "--wait shows a notification; it cannot go with --dry-run" }
+    return nil
+  }
 
+  func run() throws {
+    var generator = SplitMix64(seed: seed ?? UInt64.random(in: .min ... .max))
+    let expireTimeout = timeout.map { Int32($0 * 1000) } ?? -1
+    let context = try reportingFailures {
+      try CommandContext(configPath: configPath, corpusPaths: corpusPaths, readOnly: dryRun)
+    }
+    if dryRun {
+      let request = try reportingFailures {
+        try context.dispatcher.preview(
+          tags: tags, urgency: urgency, expireTimeout: expireTimeout, now: context.now, using: &generator)
+      }
+      print(json ? DryRunReport(request).jsonLine() : DryRunReport(request).text)
+      return
+    }
+    let notifier = SessionNotifier(environment: context.environment)
+    try reportingFailures {
+      let outcome = try context.dispatcher.deliver(
+        tags: tags, urgency: urgency, expireTimeout: expireTimeout, source: .send, now: context.now,
+        offeringResponses: wait, notifier: notifier, using: &generator)
+      if let error = outcome.deliveryError { throw error }
+      var stateError = outcome.stateError ?? context.stateError
+      if wait, let id = outcome.id {
+        let event = try notifier.waitForAnswer(to: id)
+        guard case .answered(_, let response) = event else {
+          print("closed")
+          try outcome.check(openError: stateError)
+          return
+        }
+        print(response.rawValue)
+        let answer = context.dispatcher.respond(
+          response, now: SystemWaiter.now(), offeringResponses: false, notifier: notifier, using: &generator)
+        stateError = stateError ?? answer.stateError ?? answer.outcome?.stateError
+        if let error = answer.outcome?.deliveryError { throw error }
+      }
+
+      try outcome.check(openError: stateError)
+    }
   }
 }
 
@@ -136,4 +166,79 @@ struct DryRunReport: Encodable {
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try! encoder.encode(self), as: UTF8.self)
   }
+}
+
+extension SendRequest {
+  /// Reads the plain `send` command lines that cron jobs, hotkeys and scripts use, without
+  /// argument-parser, whose reflection costs more at start-up than the whole send.
+  ///
+  /// It takes only what it is sure of: each option at most once (`--tag` and `--corpus` may
+  /// repeat), as `--name value` or `--name=value`, with a value that does not start with `-`,
+  /// and options that go together. Anything else, `--help` and every mistake included, gives
+  /// nil, and argument-parser reads the line instead, with its usual messages. Tests check that
+  /// whatever this accepts, argument-parser reads the same way.
+  init?(quickParsing arguments: some Collection<String>) {
+    var request = SendRequest()
+    var seen: [Substring] = []
+    var remaining = arguments[...]
+    while let argument = remaining.popFirst() {
+      guard argument.hasPrefix("--") else { return nil }
+      let name: Substring
+      var inlineValue: Substring?
+      if let equals = argument.firstIndex(of: "=") {
+        name = argument[..<equals]
+        inlineValue = argument[argument.index(after: equals)...]
+      } else {
+        name = argument[...]
+      }
+      guard let kind = Self.quickOptions.first(where: { $0.name == name })?.kind else { return nil }
+      if kind != .repeatable {
+        guard !seen.contains(name) else { return nil }
+        seen.append(name)
+      }
+      if kind == .flag {
+        guard inlineValue == nil else { return nil }
+        switch name {
+        case "--dry-run": request.dryRun = true
+        case "--json": request.json = true
+        default: request.wait = true
+        }
+        continue
+      }
+      let value: String
+      if let inlineValue {
+        value = String(inlineValue)
+      } else if let next = remaining.popFirst() {
+        value = next
+      } else {
+        return nil
+      }
+      guard let first = value.first, first != "-" else { return nil }
+      switch name {
+      case "--tag": request.tags.append(value)
+      case "--corpus": request.corpusPaths.append(value)
+      case "--config": request.configPath = value
+      case "--urgency":
+        guard let urgency = Urgency(rawValue: value) else { return nil }
+        request.urgency = urgency
+      case "--timeout":
+        guard let timeout = Int(value) else { return nil }
+        request.timeout = timeout
+      default:
+        guard let seed = UInt64(value) else { return nil }
+        request.seed = seed
+      }
+    }
+    guard request.problem == nil else { return nil }
+    self = request
+  }
+
+  enum QuickOptionKind { case flag, single, repeatable }
+
+  /// Every option and flag of `send` by its long name; the tests hold this list to `Send`'s own.
+  /// A short list searched in order: a Set would cost more to set up than it saves.
+  static let quickOptions: [(name: String, kind: QuickOptionKind)] = [
+    ("--tag", .repeatable), ("--urgency", .single), ("--timeout", .single), ("--corpus", .repeatable),
+    ("--config", .single), ("--dry-run", .flag), ("--json", .flag), ("--wait", .flag), ("--seed", .single),
+  ]
 }
