@@ -119,9 +119,14 @@ private func passwdHome() -> String? {
 
 extension AffirmCommand {
   /// Runs the command line. A plain `affirm send` line (a cron job's, a hotkey's) is read by
-  /// `SendRequest(quickParsing:)`; everything else, and every line it declines, by argument-parser.
+  /// `SendRequest(quickParsing:)`, and `affirm --version` answered at once; everything else, and
+  /// every line the quick reader declines, goes to argument-parser.
   static func main() {
     let arguments = CommandLine.arguments.dropFirst()
+    if arguments.count == 1, arguments.first == "--version" {
+      print(configuration.version)
+      return
+    }
     if arguments.first == "send", let request = SendRequest(quickParsing: arguments.dropFirst()) {
       do {
         try request.run()

@@ -100,6 +100,16 @@ import Testing
     #expect(repeatable == Set(quick.filter { $0.kind == .repeatable }.map { Substring($0.name) }))
   }
 
+  /// `affirm --version` is answered before argument-parser runs: with what it would print.
+  @Test func versionIsArgumentParsersOwn() {
+    do {
+      _ = try AffirmCommand.parseAsRoot(["--version"])
+      Issue.record("argument-parser read --version as a command")
+    } catch {
+      #expect(AffirmCommand.message(for: error) == AffirmCommand.configuration.version)
+    }
+  }
+
   /// Long options only, at most once (but --tag and --corpus), no `--`, values not starting with `-`.
   private func isPlain(_ arguments: [String]) -> Bool {
     var seen: Set<String> = []
