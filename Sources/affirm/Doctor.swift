@@ -96,7 +96,7 @@ extension AffirmCommand {
           details: [
             "capabilities: " + (capabilities.isEmpty ? "none listed" : capabilities),
             notifier.capabilities.contains("actions")
-              ? "buttons: late-night and urge lines offer \"I stayed strong\" and \"I want to reach out\""
+              ? "buttons: late-night and urge lines offer \"It passed\" and \"I want to reach out\""
               : "buttons: none (the server does not list \"actions\"); notifications come plain",
           ])
 

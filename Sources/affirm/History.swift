@@ -5,7 +5,7 @@ extension AffirmCommand {
   struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "history",
-      abstract: "List deliveries, urges, resets and times you stayed strong, newest first.")
+      abstract: "List deliveries, urges, resets and waves you let pass, newest first.")
 
     @Option(help: ArgumentHelp("Only from this local date on (YYYY-MM-DD).", valueName: "date"))
     var since: String?
@@ -42,7 +42,7 @@ extension AffirmCommand {
         case .reset(let started):
           output += "\(at)  \("reset".padding(9))  \("".padding(16))  day 1 is \(started)"
         case .stayedStrong:
-          output += "\(at)  \("strong".padding(9))  \("button".padding(16))  you stayed strong"
+          output += "\(at)  \("strong".padding(9))  \("button".padding(16))  the wave passed"
         }
         output += "\n"
       }

@@ -45,7 +45,7 @@ extension AffirmCommand {
       help: ArgumentHelp(
         "Stay until the notification is answered or closed, and print how: stayed-strong, reach-out or closed.",
         discussion: "Late-night and urge lines then carry two buttons, where the server shows buttons: "
-          + "\"I stayed strong\" (recorded) and \"I want to reach out\" (logs an urge and shows an urge line)."))
+          + "\"It passed\" (recorded) and \"I want to reach out\" (logs an urge and shows an urge line)."))
     var wait = false
 
     @Option(help: .hidden) var seed: UInt64?

@@ -11,12 +11,13 @@ extension AffirmCommand {
   struct Sos: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "sos",
-      abstract: "For the moment you want to reach out: logs the urge and shows an urge line now.",
+      abstract: "For the moment you want to reach out: notes the urge and shows a line for it now.",
       discussion: """
         Bind it to a key. It records the urge (see affirm stats for when they come), shows an \
-        entry tagged urge with critical urgency, and with --follow-up stays and shows one more \
-        after that time, when the wave has had a moment to pass. While it stays, its notification \
-        carries the buttons "I stayed strong" and "I want to reach out" where the server shows them.
+        entry tagged urge or sos with critical urgency (never one shown earlier that night), and \
+        with --follow-up stays and shows one more after that time, when the wave has had a moment \
+        to pass. While it stays, its notification carries the buttons "It passed" and "I want to \
+        reach out" where the server shows them.
         """
     )
 
@@ -54,12 +55,14 @@ extension AffirmCommand {
       // Staying for the follow-up, it can hear the buttons meanwhile.
       let first = try reportingFailures {
         try context.dispatcher.deliver(
-          tags: ["urge"], urgency: .critical, source: .sos, now: context.now, offeringResponses: followUp != nil,
+          tags: context.dispatcher.sosTags, urgency: .critical, source: .sos, now: context.now,
+          offeringResponses: followUp != nil,
           notifier: notifier, using: &generator)
       }
-      print("Logged. \(first.request.body)")
+      print(first.request.body)
+      print("Noted in your history. Stay with yourself for a minute; this will pass.")
       if let followUp, let span = Span(followUp), first.deliveryError == nil {
-        print("Breathe. One more in \(span).")
+        print("One more line in \(span). Breathe.")
         let end = SystemWaiter.now().adding(seconds: span.seconds)
         while case let left = end.seconds - SystemWaiter.now().seconds, left > 0 {
           for case .answered(_, let response) in notifier.events(within: Double(left)) {
@@ -67,12 +70,15 @@ extension AffirmCommand {
               response, now: SystemWaiter.now(), offeringResponses: false, notifier: notifier, using: &generator)
             if let error = answer.stateError ?? answer.outcome?.stateError { printError("affirm: \(error)") }
             print(
-              response == .stayedStrong ? "Noted: you stayed strong." : "Logged. \(answer.outcome?.request.body ?? "")")
+              response == .stayedStrong
+                ? "It passed. Thank you for staying with yourself."
+                : "Noted. \(answer.outcome?.request.body ?? "")")
           }
         }
         let second = try reportingFailures {
           try context.dispatcher.deliver(
-            tags: ["urge"], urgency: .critical, source: .sos, now: SystemWaiter.now(), notifier: notifier,
+            tags: context.dispatcher.sosTags, urgency: .critical, source: .sos, now: SystemWaiter.now(),
+            notifier: notifier,
             using: &generator)
         }
         try reportingFailures { try second.check(openError: nil) }

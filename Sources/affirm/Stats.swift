@@ -43,7 +43,7 @@ extension AffirmCommand {
         print("No day count yet: set no_contact_since in the config, or run affirm reset.")
       }
       print("Notifications shown: \(shown). Urges logged: \(pattern.total).")
-      if strong > 0 { print("Times you pressed \"I stayed strong\": \(strong). Each one counts.") }
+      if strong > 0 { print("Waves you let pass (\"It passed\"): \(strong). Each one counts.") }
 
       if pattern.total > 0 {
         print("\nUrges by hour of day:")

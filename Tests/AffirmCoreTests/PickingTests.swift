@@ -103,7 +103,7 @@ struct StateStoreTests {
       let now = Instant(seconds: 1_800_000_000 + Int64(index) * 60)
       let reservation = try store.reserve(
         from: catalog(pool), positions: .all(pool.count), tags: tags, source: .send, now: now,
-        dayStart: Instant(seconds: 0), cooldown: nil, using: &generator
+        milestoneHours: Instant(seconds: 0)..<Instant(seconds: 4_000_000_000), cooldown: nil, using: &generator
       )
       try store.complete(reservation, failure: nil)
       texts.append(reservation.entry.text)
@@ -144,17 +144,17 @@ struct StateStoreTests {
     var generator = SplitMix64(seed: 1)
     let first = try store.reserve(
       from: catalog(pool), positions: .all(pool.count), tags: ["t"], source: .send,
-      now: Instant(seconds: 1_800_000_000), dayStart: Instant(seconds: 0),
+      now: Instant(seconds: 1_800_000_000), milestoneHours: Instant(seconds: 0)..<Instant(seconds: 4_000_000_000),
       cooldown: nil,
       using: &generator)
     // While the first is pending, a concurrent send gets the other entry.
     let second = try store.reserve(
       from: catalog(pool), positions: .all(pool.count), tags: ["t"], source: .send,
-      now: Instant(seconds: 1_800_000_001), dayStart: Instant(seconds: 0),
+      now: Instant(seconds: 1_800_000_001), milestoneHours: Instant(seconds: 0)..<Instant(seconds: 4_000_000_000),
       cooldown: nil,
       using: &generator)
     #expect(first.entry != second.entry)
-    #expect(first.firstOfDay && !second.firstOfDay)
+    #expect(first.marksMilestone && !second.marksMilestone)
     try store.complete(first, failure: "no notification server")
     try store.complete(second, failure: nil)
     let history = try store.history(since: nil)
@@ -170,7 +170,7 @@ struct StateStoreTests {
     func reserve(_ source: DeliverySource, at seconds: Int64) throws -> Reservation {
       try store.reserve(
         from: catalog(pool), positions: .all(pool.count), tags: ["t"], source: source,
-        now: Instant(seconds: seconds), dayStart: Instant(seconds: 0), cooldown: nil, using: &generator)
+        now: Instant(seconds: seconds), milestoneHours: Instant(seconds: 0)..<Instant(seconds: 4_000_000_000), cooldown: nil, using: &generator)
     }
     let now: Int64 = 1_800_000_000
     _ = try reserve(.slot("morning"), at: now - 5)
@@ -198,14 +198,15 @@ struct StateStoreTests {
     // The history as the bag sees it, kept here independently of the database.
     var shownThisCycle: Set<EntryID> = []
     var lastShown: EntryID?
-    var shownLastHour: Set<EntryID> = []
+    // Lines shown tonight rest whatever the cooldown (`IdeaSpacing.window`); an hour's cooldown is shorter.
+    var shownTonight: Set<EntryID> = []
     for index in 0..<deliveries {
       // One every ten minutes, the last six within the hour before `now`.
       let at = Instant(seconds: now.seconds - 10 * 600 + Int64(index) * 600)
       if shownThisCycle.count == pool.count { shownThisCycle = [] }  // this pick starts a new cycle
       let reservation = try store.reserve(
         from: catalog(pool), positions: .all(pool.count), tags: ["t"], source: .send, now: at,
-        dayStart: Instant(seconds: 0), cooldown: nil, using: &generator)
+        milestoneHours: Instant(seconds: 0)..<Instant(seconds: 4_000_000_000), cooldown: nil, using: &generator)
       // Every third one failed (when some fail), so it does not count as shown. A full bag
       // makes every probe miss and the pick read the whole history; past ten deliveries a
       // new cycle begins, and entries of the last one are still on cooldown.
@@ -214,7 +215,7 @@ struct StateStoreTests {
       guard !failed else { continue }
       shownThisCycle.insert(reservation.entry.id)
       lastShown = reservation.entry.id
-      if at.seconds > now.seconds - 3_600 { shownLastHour.insert(reservation.entry.id) }
+      if at.seconds > now.seconds - IdeaSpacing.window { shownTonight.insert(reservation.entry.id) }
     }
     for seed in 0..<50 as Range<UInt64> {
       for cooldown in [nil, Span(seconds: 3_600)] {
@@ -225,7 +226,7 @@ struct StateStoreTests {
         var whole = SplitMix64(seed: seed)
         let expected = ShuffleBag.pick(
           from: pool, shownThisCycle: shownThisCycle, lastShown: lastShown,
-          onCooldown: cooldown == nil ? [] : shownLastHour, using: &whole)
+          onCooldown: shownTonight, using: &whole)
         #expect(previewed == expected?.entry, "seed \(seed), cooldown \(String(describing: cooldown))")
       }
     }
@@ -308,16 +309,21 @@ struct NoContactTests {
   }
 
   @Test(
-    "milestones",
+    "milestones count full days: one week is marked on day 8",
     arguments: [
-      (7, true), (14, true), (30, true), (60, true), (90, true), (100, true), (180, true), (365, true), (730, true),
-      (8, false), (364, false), (366, false),
-    ])
-  func milestones(day: Int, isMilestone: Bool) {
-    #expect(NoContact.isMilestone(day) == isMilestone)
-    #expect(NoContact.summary(day: day, marksMilestone: true).hasPrefix("Day \(day) of no contact"))
-    #expect((NoContact.summary(day: day, marksMilestone: true) != "Day \(day) of no contact") == isMilestone)
-    #expect(NoContact.summary(day: day, marksMilestone: false) == "Day \(day) of no contact")
+      (8, "Day 8 · One full week of no contact. Look how far you've come."),
+      (15, "Day 15 · Two full weeks of no contact. Look how far you've come."),
+      (31, "Day 31 · Thirty full days of no contact. Look how far you've come."),
+      (181, "Day 181 · Half a year of no contact. Look how far you've come."),
+      (366, "Day 366 · One full year of no contact. Look how far you've come."),
+      (731, "Day 731 · 2 full years of no contact. Look how far you've come."),
+      (7, nil), (9, nil), (365, nil), (367, nil),
+    ] as [(Int, String?)])
+  func milestones(day: Int, marked: String?) {
+    #expect(NoContact.isMilestone(fullDays: day - 1) == (marked != nil))
+    let title = "Good morning"
+    #expect(NoContact.summary(day: day, title: title, marksMilestone: true) == marked ?? "Day \(day) · Good morning")
+    #expect(NoContact.summary(day: day, title: title, marksMilestone: false) == "Day \(day) · Good morning")
   }
 
   @Test("a reset starts the count again; the longest streak remembers")

@@ -292,6 +292,10 @@ struct ShuffleBagPropertyTests {
       return "ids \(ids.map(name)), shown \(shown.map(name).sorted()), last \(last.map(name) ?? "none"), "
         + "cooldown \(cooldown.map(name).sorted()), seed \(seed)"
     }
+    func isFresh(_ id: EntryID) -> Bool { !shown.contains(id) && !cooldown.contains(id) }
+    func history() -> ShuffleBag.History {
+      ShuffleBag.History(shownThisCycle: shown, lastShown: last, onCooldown: cooldown)
+    }
   }
 
   static let cases = zip(
@@ -312,8 +316,7 @@ struct ShuffleBagPropertyTests {
     await propertyCheck(count: 1000, input: Self.cases) { c in
       var generator = SplitMix64(seed: c.seed)
       let pick = try #require(
-        ShuffleBag.pick(
-          ids: c.ids, shownThisCycle: c.shown, lastShown: c.last, onCooldown: c.cooldown, using: &generator))
+        ShuffleBag.pick(ids: c.ids, isFresh: c.isFresh, history: c.history, using: &generator))
       let chosen = c.ids[pick.index]
       let bag = c.ids.filter { !c.shown.contains($0) }
       #expect(pick.startsNewCycle == bag.isEmpty)
@@ -323,8 +326,7 @@ struct ShuffleBagPropertyTests {
         #expect(candidates.allSatisfy(c.cooldown.contains), "an entry on cooldown while a rested one was left")
       }
       var again = SplitMix64(seed: c.seed)
-      let repeated = ShuffleBag.pick(
-        ids: c.ids, shownThisCycle: c.shown, lastShown: c.last, onCooldown: c.cooldown, using: &again)
+      let repeated = ShuffleBag.pick(ids: c.ids, isFresh: c.isFresh, history: c.history, using: &again)
       #expect(repeated?.index == pick.index)
     }
   }
@@ -418,7 +420,7 @@ struct PickingPropertyTests {
         let positions = try TagSelection(narrow ? ["u"] : ["t"]).eligiblePositions(in: catalog)
         let reservation = try store.reserve(
           from: catalog, positions: positions, tags: narrow ? ["u"] : ["t"], source: .send, now: now,
-          dayStart: Instant(seconds: 0), cooldown: cooldown, using: &generator)
+          milestoneHours: Instant(seconds: 0)..<Instant(seconds: 4_000_000_000), cooldown: cooldown, using: &generator)
         let chosen = reservation.entry.id
         picked.append(reservation.entry.text)
 
@@ -429,8 +431,9 @@ struct PickingPropertyTests {
         let candidates = bag.isEmpty ? (eligible.count > 1 ? eligible.filter { $0 != last } : eligible) : bag
         #expect(eligible.contains(chosen))
         #expect(candidates.contains(chosen), "picked \(reservation.entry.text) again before its bag was empty")
-        let since = now.seconds - (cooldown?.seconds ?? 0)
-        let onCooldown = Set(delivered.filter { cooldown != nil && $0.at.seconds > since }.map(\.entry))
+        // A line rests for the cooldown, and through the night whatever the cooldown.
+        let since = now.seconds - max(Int64(cooldown?.seconds ?? 0), IdeaSpacing.window)
+        let onCooldown = Set(delivered.filter { $0.at.seconds > since }.map(\.entry))
         if onCooldown.contains(chosen) {
           #expect(candidates.allSatisfy(onCooldown.contains), "\(reservation.entry.text) came off cooldown too early")
         }

@@ -42,10 +42,10 @@ struct ResponseTests {
       #expect(outcome.request.responses == expected, "\(tag), staying: \(staying)")
       #expect(outcome.id == UInt32(notifier.shown.count))
     }
-    #expect(Response.allCases.map(\.label) == ["I stayed strong", "I want to reach out"])
+    #expect(Response.allCases.map(\.label) == ["It passed", "I want to reach out"])
   }
 
-  @Test("\"I stayed strong\" is recorded and thanked for, briefly and without buttons")
+  @Test("\"It passed\" is recorded and thanked for, briefly and without buttons")
   func stayedStrong() throws {
     let (store, _) = try temporaryStore()
     let notifier = RecordingNotifier()

@@ -39,11 +39,25 @@ struct SelectionTests {
 
   @Test("the summary fits the most pressing moment among the tags")
   func summaries() {
-    #expect(NotificationRequest.summary(forTags: ["morning", "urge"]) == "Breathe. Put the phone down.")
-    #expect(NotificationRequest.summary(forTags: ["late-night"]) == "It's late. Be gentle with yourself.")
-    #expect(NotificationRequest.summary(forTags: ["healing", "morning"]) == "Good morning")
-    #expect(NotificationRequest.summary(forTags: ["healing"]) == "It gets easier")
-    #expect(NotificationRequest.summary(forTags: []) == "Keep going")
+    #expect(Moment(tags: ["morning", "urge"]).title(for: "x") == "Breathe. You're not alone in this.")
+    #expect(Moment(tags: ["sos"]).title(for: "x") == "Breathe. You're not alone in this.")
+    #expect(Moment(tags: ["late-night"]).title(for: "x") == "It's late. Be gentle with yourself.")
+    #expect(Moment(tags: ["healing", "morning"]).title(for: "x") == "Good morning")
+    #expect(Moment(tags: ["healing"]).title(for: "x") == "It gets easier")
+    #expect(Moment(tags: []).title(for: "x") == "Keep going")
+  }
+
+  @Test(
+    "a title never repeats its line",
+    arguments: [
+      (["healing"], "It does get easier, slowly.", "Step by step"),
+      (["sos"], "Breathe in, breathe out. The wave is already starting to pass.", "Stay with yourself for a minute."),
+      (["late-night"], "Be gentle with yourself tonight; it's late.", "Rest now. Tonight, you come first."),
+      (["morning"], "Good morning. Choose yourself.", "A new day"),
+    ])
+  func titleAvoidsItsLine(tags: [String], line: String, title: String) {
+    #expect(Moment(tags: tags).title(for: line) == title)
+    #expect(!Wording.titleRepeats(title, line: line))
   }
 
   @Test("markup escaping keeps text as written")

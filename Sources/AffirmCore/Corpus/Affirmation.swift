@@ -7,6 +7,9 @@ public struct Affirmation: Sendable, Hashable {
   /// Lowercased tags, sorted by name, without repeats: the same whether the corpus was parsed
   /// or read through its cached index.
   public var tags: [String]
+  /// The idea of the guide the entry says (`idea:` on its tag line), lowercased; nil in a
+  /// corpus written without idea keys. Picks keep the same idea apart.
+  public var idea: String?
   /// Where the entry stands, for diagnostics.
   public var location: SourceLocation
 
@@ -14,9 +17,10 @@ public struct Affirmation: Sendable, Hashable {
   /// other lines of the corpus keeps this entry's history. Computed once: picks compare it often.
   public private(set) var id: EntryID
 
-  public init(text: String, tags: [String], location: SourceLocation) {
+  public init(text: String, tags: [String], idea: String? = nil, location: SourceLocation) {
     self.text = text
     self.tags = tags
+    self.idea = idea
     self.location = location
     id = EntryID(text: text)
   }

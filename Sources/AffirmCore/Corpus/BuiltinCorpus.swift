@@ -7,211 +7,385 @@ enum BuiltinCorpus {
     (
       "affirmations/no-contact.txt",
       #"""
-      # Affirmations for going "No Contact" after a breakup.
-      # Drawn from the guide "Should you go No Contact?" (its own lines, lightly
-      # trimmed, or first/second-person restatements of its ideas).
+      # Affirmations for going "No Contact" after a breakup, drawn from the guide
+      # "Should you go No Contact?". affirmations/VOICE.md says how they are written.
       #
-      # Format: a line in [square brackets] lists comma-separated tags; every entry
-      # below it carries those tags. One entry per line. Blank lines and lines
-      # starting with '#' are ignored.
+      # Format: a line in [square brackets] lists comma-separated tags, and may name the idea of
+      # the guide that the entries below it say: [late-night, urge] idea: waves. Every other line
+      # is one entry. Blank lines and lines starting with '#' are ignored.
+      #
+      # Tags: morning (the morning slot), late-night (the late-night slot), urge (the late-night
+      # slot and affirm sos: the moment of wanting to reach out, safe when nothing has happened),
+      # sos (affirm sos only: may speak of the phone in your hand or a message that came).
+      # healing, letting-go and self-worth are for slots of your own.
 
-      [morning, self-worth]
-      Choose yourself.
-      Today I choose myself.
-      You deserve someone who puts in the effort that you need.
-      I deserve someone who puts in the effort I need.
-      You do deserve better. Understand that.
-      I deserve better, and today I understand that.
-      You are allowed to have what you want, and it's your job to give it to yourself.
-      I am allowed to want more, and I can give it to myself.
-      It's my job to keep myself away from people who are dangerous for me.
-      When I realize I deserve better, they lose their power over me.
-      I don't want to be treated that way, so I stop accepting it.
-      You don't want to be treated that way. So stop it.
-      I deserve more than breadcrumbs.
-      Today I work on building my self-worth.
-      I can work with a coach or professional to build my self-worth.
-      Today I take off the rose-colored glasses.
-      My love and energy go into myself today.
-      I put the effort into myself that I used to put into them.
-      Good morning. Choose yourself again today.
-      I wake up and choose my own well-being.
+      # --- exactly-no-contact: no contact means exactly that, not answering included ---
 
-      [morning]
-      No contact means exactly that: no contact.
-      No contact is for my own well-being, not to get anyone back.
-      No contact is for your own well-being. It is not for anyone else.
-      Today: no contacting, no small talk, no looking them up.
-      Today, my energy goes to my self-growth, my friends and my family.
-      Put your love and energy into yourself, your friends and your family.
-      I am working on myself, and that is where my effort goes today.
-      The faster I get to no contact, the quicker I heal and become happy again.
-      Another morning of no contact. Another step toward being happy again.
-      The longer I persist, the better it gets.
-      In the beginning it is hard. I keep going anyway.
-      I will come out of this happier, healthier and better prepared for love.
-      I am becoming stronger emotionally, mentally and spiritually.
-      Today I stop standing in my own way.
-      Today I clear my doorway for new opportunities.
-      There are billions of people out there.
-      I will find someone who wants to walk the path with me.
-      Whatever happens today, I don't lose faith that someone will walk the path with me.
-      Today I go my way and let them go theirs.
-      I keep myself away from what is dangerous for me, starting this morning.
-      My well-being comes first today.
-      Resisting no contact only prolongs my healing. Today I don't resist.
+      [morning] idea: exactly-no-contact
+      Today I keep the promise I made to myself: no contact.
+      No contact means exactly that today: no messages, no small talk, no checking in.
+      Asking about their day is still contact. Today I leave the question unasked.
 
-      [morning, healing]
-      I am healing, one morning at a time.
-      Yesterday was hard. The longer I persist, the better it gets.
-      I start today a little further from the center of the pain.
-      This morning I keep letting go, as slowly as I need to.
-      Today I lean on the people who love me.
-      Today I put my love into my friends and family instead of them.
-      I go my own way now, toward being happy again.
-      I am getting stronger every day I stay away.
+      [late-night] idea: exactly-no-contact
+      No contact includes the small things: no joke, no "how are you", no "hey" back.
+      A reply is contact, even a short one. Tonight you can let it be.
+      Not answering can feel rude. It isn't. It's the boundary you chose.
+      You don't owe anyone a reply at this hour.
 
-      [late-night]
-      The "hey" text late at night is NOT effort.
-      A late-night "hey" is not effort. I don't respond.
-      "Hey" at midnight is not the effort I need.
-      You know you deserve better. When that text arrives, don't respond.
-      It's so damn hard not to respond. Don't.
-      I don't have to answer a text that says nothing but "hey".
-      A text that says nothing but "hey" doesn't need an answer.
-      A late-night "hey" is a breadcrumb, not effort.
-      Not responding to their messages is part of no contact, however hard it is.
-      Not answering tonight is for my own well-being.
-      Their text can stay unanswered.
-      No looking them up on social media tonight.
-      Looking them up on social media is contact too. Close it.
-      Tonight I don't look at their life through social media.
-      Their profile won't give me what I want. I close it.
-      Out of sight, out of mind.
-      Tonight: out of sight, out of mind.
-      Looking at their life online keeps them in my mind. I look away.
-      Feeling lonely tonight? That's why you have friends and family. Lean on them.
-      Nights are hard. That's why I have friends and family.
+      [late-night, urge] idea: exactly-no-contact
+      Even one message is contact. The rule you chose still holds tonight.
+
+      [sos] idea: exactly-no-contact
+      Not even one message. Not a joke, not "how are you". No contact means no contact.
+      Leave their message unanswered. Not answering is part of no contact.
+
+      # --- not-looking: no looking them up; out of sight, out of mind ---
+
+      [morning] idea: not-looking
+      I don't need to know what they're doing today. I have my own day to live.
+      Out of sight, out of mind. Today I leave their pages alone.
+      Today my scrolling stays away from their life.
+
+      [late-night] idea: not-looking
+      Late at night, their pages can only hurt. Leave them unopened.
+      Looking them up is contact too, just quieter. Let tonight be quiet.
+      Out of sight, out of mind. Give your mind a rest tonight.
+      Whatever they post, it won't tell you what you need to hear.
+      You don't need to know how their night is going. Yours matters more.
+
+      [late-night, urge] idea: not-looking
+      If you want to look them up tonight, look after yourself instead.
+
+      [sos] idea: not-looking
+      Close their profile. Nothing on it will help you tonight.
+      Put the phone face down for five minutes. Out of sight, out of mind.
+
+      # --- block-them: if they keep reaching out, block them ---
+
+      [morning] idea: block-them
+      If they keep reaching out, I'm allowed to block them. That's care, not cruelty.
+      It's okay to remove their access to my life.
+
+      [late-night] idea: block-them
+      If they keep reaching out, you may block them. Your peace is reason enough.
+      Muting or blocking isn't dramatic. It's a door you're allowed to close.
+
+      [sos] idea: block-them
+      If they keep writing, block them now. You can decide the rest tomorrow.
+
+      # --- no-shame: finding this hard is nothing to be ashamed of ---
+
+      [morning, healing] idea: no-shame
+      I'm gentle with myself today. This is hard, and I'm doing it anyway.
+      Missing them is nothing to be ashamed of.
+      Finding this hard doesn't mean I'm doing it wrong.
+
+      [late-night, healing] idea: no-shame
+      You're doing something hard. Be as kind to yourself as you'd be to a friend.
       It's nothing to be ashamed of that tonight is hard.
-      Sometimes a person can be like a drug. That's nothing to be ashamed of.
-      It may take all of my willpower tonight. I use it.
-      They can't give me closure at two in the morning. Closure comes from within.
-      Their message can't give me the closure I seek.
-      If they keep reaching out, I can block them.
+      Sometimes a person can be like a drug. Wanting them isn't a failing.
+      If it takes all your willpower tonight, that's okay. It's working.
+      You can miss them and still not reach out. Both can be true.
 
-      [late-night, urge]
-      If they keep reaching out, block them and remove their access to your life.
-      Don't.
-      Their "hey" is not them giving me what I want. Don't reply.
-      I'm not ashamed that I miss them. I still don't respond.
-      The text arrived. I know I deserve better. I'm not answering.
-      Put the phone down. Their "hey" can wait forever.
-      Don't reply to the breadcrumb. You deserve more than that.
-      Not tonight. Not small talk, not a joke, not "how was your day?"
-      Lonely is not a reason to reach out. Call a friend instead.
-      Put the phone face down and close their profile.
-      Tonight I choose myself over their late-night "hey".
-      If it's late and you're tempted, lean on a friend, not on them.
+      [late-night, urge] idea: no-shame
+      Wanting to reach out isn't shameful. It's a feeling, and feelings pass.
 
-      [urge]
-      Put the phone down.
-      Put the phone down and reach for a friend instead.
-      Delete the draft. Don't send it.
-      Leave the draft unsent.
-      Contacting them now will only take you back to the center of the pain.
-      Contacting them now will only take me back to the center of the pain.
-      No contact means no contact. Not even one message.
-      Asking about their day is still contact.
-      If you're resisting this step, you're only prolonging your healing.
-      Sending it would only prolong my healing.
-      You are not getting what you want here. Put the phone down.
-      They don't want to give me what I want. Reaching out won't change that.
-      Right now is not the time.
-      If it's meant to be, they'll come back. For now, let them go.
-      Reach for a friend, not for them.
-      Lean on your friends and family right now, not on them.
-      Hand on the phone? Choose yourself instead.
-      There is nothing there for you anyway.
-      No contact is for my well-being. Sending that message isn't.
-      I don't need to reach out for closure. Closure comes from within.
-      They can't give you the closure you seek. Don't ask them for it.
-      It's so hard, and it's okay that it's hard. Still, don't.
-      I know I deserve better. I'm not sending it.
-      This is not about getting them back. It's about my well-being.
-      Reaching out would give them power over me again.
-      Don't stand in your own way. Put the phone down.
-      Remember how lucky you are that it's over. Don't send it.
-      Just imagine if it had gone any further. Put the phone down.
-      Not having the willpower right now is nothing to be ashamed of. Call a friend.
-      Choose yourself, not the message.
+      [sos] idea: no-shame
+      You reached for this instead of them. There's no shame in the wanting.
+
+      # --- hey-is-not-effort: a late-night "hey" is not effort ---
+
+      [morning, self-worth] idea: hey-is-not-effort
+      A late-night "hey" is not effort. I deserve someone who shows up.
+      Effort looks like plans, follow-through and care, not a "hey" at midnight.
+
+      [late-night, self-worth] idea: hey-is-not-effort
+      A late-night "hey" is not effort. You deserve effort.
+      Someone who wants you in their life doesn't only remember you at night.
+      If a "hey" comes tonight, it can stay unanswered. It asks nothing real of them.
+      Effort shows in daylight: in plans, in kept promises, in showing up.
+      A text that says only "hey" is not a conversation you owe.
+
+      [late-night, urge] idea: hey-is-not-effort
+      If a "hey" comes tonight, remember it cost them nothing. An answer would cost you a lot.
+
+      [sos] idea: hey-is-not-effort
+      Their "hey" is not effort. It doesn't need an answer.
+
+      # --- breadcrumbs: mostly breadcrumbs is not enough ---
+
+      [morning, self-worth] idea: breadcrumbs
+      Today I notice who gives me real attention, not crumbs.
+      I deserve more than breadcrumbs.
+      Breadcrumbs are not a relationship. Today I remember what I want.
+
+      [late-night, self-worth] idea: breadcrumbs
+      A little attention now and then is not the same as being cared for.
+      Breadcrumbs are made to keep you waiting. You can stop waiting.
+      A crumb of attention can feel like a lot at night. It's still a crumb.
+      You were getting mostly breadcrumbs. You deserve a whole loaf.
+
+      [late-night, urge] idea: breadcrumbs
+      If a crumb of attention comes tonight, you don't have to pick it up.
+
+      [sos] idea: breadcrumbs
+      This is a breadcrumb. You deserve far more than that.
+
+      # --- for-you: no contact is for your own well-being ---
+
+      [morning] idea: for-you
+      Choosing my peace today is not selfish. It's the point.
+      No contact is for my own well-being, and for no one else.
+      I'm doing this for me, not to prove anything to them.
+      My well-being comes first today.
+
+      [late-night] idea: for-you
+      No contact is for your well-being. It isn't a game or a test for them.
+      This isn't about what they think. It's about how you'll feel tomorrow.
+      Protecting your peace tonight is reason enough.
+      You're not doing this to be noticed. You're doing it for you.
+
+      [late-night, urge] idea: for-you
+      Reaching out wouldn't serve your well-being. Staying away does.
+
+      [sos] idea: for-you
+      Sending that message wouldn't be for you. Staying away is.
+
+      # --- what-you-want: you are not getting what you want here ---
+
+      [morning] idea: what-you-want
+      I'm not getting what I want from them, and that is an answer too.
+      They can't give me what I want. I stop asking.
+
+      [late-night] idea: what-you-want
+      You are not getting what you want here. That's still true at night.
+      They don't want to give you what you want. Another message won't change that.
+      If they wanted to give you more, they would. Let that be answer enough.
+      You know what you want. It isn't on offer from them.
+
+      [late-night, urge] idea: what-you-want
+      Reaching out won't get you what you want. It never did.
+
+      [sos] idea: what-you-want
       That message won't get you what you want. They don't want to give it.
-      They didn't want to walk the path with you. Don't chase them down it.
-      Stop. Close the chat. Out of sight, out of mind.
-      The faster I get to no contact, the sooner I heal. Not sending it.
-      Every message I don't send keeps me on my own path.
 
-      [urge, healing]
-      This urge is a wave. Let it pass without reaching out.
-      The urge comes in waves. This one will pass too, and I won't have texted.
-      At the dip of the wave, don't reach out. Remember why it's over.
-      It's painful. Lean on your friends and family, not on them.
-      Let them go their own way. You go yours.
-      Keep letting go, even right now, even slowly.
+      # --- gets-easier: the longer you persist, the better it gets ---
 
-      [healing]
-      It does get easier, but it comes in waves.
-      It comes in waves. This is one of them.
-      In the beginning, it will be hard. But the longer you persist, the better it gets.
-      It's hard. Yes. It's painful. That's why you have friends and family. Lean on them.
-      I lean on my friends and family; that's what they're there for.
-      My friends and family are here for me. I let them in.
-      I put my love and energy into my friends and family.
-      Closure comes from within.
-      Closure comes from within, and so does forgiveness.
-      They can't give me the closure or forgiveness I seek.
-      Forgiveness comes from within me, not from them.
-      My closure doesn't depend on them.
-      At the dip of the wave, I remember how lucky I am that it's over.
-      Just imagine if it had gone any further.
-      The entanglement, the disrespect: it could have been so much deeper. I'm lucky it's over.
-      Healing isn't a straight line. It comes in waves, and it gets easier.
-      Each wave passes, and it gets easier.
-      It's okay to still hurt. It does get easier.
-      It is painful, and I don't have to carry it alone.
-      I am healing, even on the days it comes back in a wave.
-      I will come out of this happier and healthier.
-      You will be stronger emotionally, mentally and spiritually.
-      I am getting better prepared for my next love relationship.
-      I am taking off the rose-colored glasses and seeing it as it was.
+      [morning, healing] idea: gets-easier
+      The longer I persist, the better it gets.
+      In the beginning it's hard. It gets better the longer I keep going.
       Every day of no contact, I heal a little more.
+      Another morning of no contact. It's getting easier, even if slowly.
+
+      [late-night, healing] idea: gets-easier
+      The first weeks are the hardest. Each one you get through counts.
+      In the beginning it's hard. The longer you persist, the better it gets.
+      Each night you don't reach out makes the next one a little easier.
+      This is still the hard part. It won't always be.
+      Tonight counts. Every night you stay away, you heal a little more.
+
+      [late-night, urge] idea: gets-easier
+      Resisting no contact only prolongs the healing. Staying with it shortens it.
+
+      # --- invest-in-yourself: your love and energy go into yourself ---
+
+      [morning, self-worth] idea: invest-in-yourself
+      My love and energy go into myself today.
+      Today I give myself the effort I used to give them.
+      One small thing for my own growth today: a walk, a page, a call.
+      Today I take off the rose-colored glasses and see it as it was.
+      I am worth the time and care I used to spend on them.
+
+      [late-night, self-worth] idea: invest-in-yourself
+      The energy you'd spend on them tonight is yours to keep.
+      Put your care into yourself tonight: water, rest, something gentle.
+      Take off the rose-colored glasses. Remember how it really felt.
+      Rest is part of growing. You're allowed to go to sleep.
+
+      [late-night, urge] idea: invest-in-yourself
+      Turn the urge toward yourself: what do you need right now? Give it to yourself.
+
+      [sos] idea: invest-in-yourself
+      Put that energy into yourself: stand up, drink some water, breathe out slowly.
+
+      # --- coach: a coach or professional can help build self-worth ---
+
+      [morning, self-worth] idea: coach
+      A coach or therapist can help me rebuild my self-worth. Asking is strength.
+      Working on my self-worth with a professional is an investment in me.
+
+      [late-night, self-worth] idea: coach
+      If the nights keep being this hard, a coach or therapist can help.
+      Talking to a professional isn't a last resort. It's a good next step.
+      Write down how tonight feels. It can help to bring it to a counselor.
+      Building your self-worth is work, and you're allowed help with it.
+
+      [late-night, urge] idea: coach
+      If the urges are wearing you down, tell a professional. That's what they're there for.
+
+      # --- lean-on-people: that's why you have friends and family ---
+
+      [morning] idea: lean-on-people
+      Today I call someone who makes me feel like myself.
+      Today I let the people who love me in.
+      I put my love into my friends and family today.
+      Today I make a plan with someone who is good for me.
+
+      [late-night] idea: lean-on-people
+      Nights are hard. That's why you have friends and family. Lean on them.
+      Who could you write to instead? A friend would want to hear from you.
+      You don't have to carry tonight alone. Someone who loves you would listen.
+      Tomorrow, tell a friend how tonight felt. Let them in.
+
+      [late-night, urge] idea: lean-on-people
+      Want to reach out? Reach for a friend or family member instead.
+
+      [sos] idea: lean-on-people
+      Text a friend instead. Tell them how tonight is.
+      Call someone who loves you and say it plainly: "I'm having a hard night."
+
+      # --- closure-within: closure and forgiveness come from within ---
+
+      [morning, healing] idea: closure-within
+      Forgiveness starts with me, not with an apology from them.
+      Closure comes from within, and so does forgiveness.
+      I don't need their words to close this chapter.
+
+      [late-night, healing] idea: closure-within
+      They can't give you the closure you're looking for. It comes from within.
+      Forgiveness is yours to give yourself. It doesn't need them.
+      A late conversation won't bring closure. It would only reopen things.
+      You can close this chapter without their permission.
+
+      [late-night, urge] idea: closure-within
+      If you want to reach out for closure, remember: closure comes from within.
+
+      [sos] idea: closure-within
+      Don't ask them for closure. They can't give it. It's yours already.
+
+      # --- center-of-pain: contacting them takes you back to the center of the pain ---
+
+      [morning, healing] idea: center-of-pain
+      Each day without contact puts more distance between me and the pain.
+      Contacting them would take me back to the center of the pain. I'm moving away from it.
+
+      [late-night, healing] idea: center-of-pain
+      Contacting them now would only take you back to the center of the pain.
+      You've moved away from the worst of it. Reaching out would pull you back in.
+
+      [late-night, urge] idea: center-of-pain
+      The pain is quieter than it was. Reaching out would turn it up again.
+      The urge says reaching out will ease the pain. It would lead you back into it.
+
+      [sos] idea: center-of-pain
+      Sending it would take you back to the center of the pain. Stay where you are.
+
+      # --- waves: it comes in waves, and each one passes ---
+
+      [morning, healing] idea: waves
+      Some days are calm and some come in waves. Both are part of healing.
+      It comes in waves. If one comes today, I know it passes.
+
+      [late-night, healing] idea: waves
+      It comes in waves. This may be one. It will pass.
+      Waves rise and fall. You don't have to act while it's high.
+      If tonight is the dip of the wave, it's still only a wave.
+
+      [late-night, urge, healing] idea: waves
+      An urge is a wave. It rises, peaks and passes, whether or not you reach out.
+      Urges come in waves. Wait this one out; it passes on its own.
+
+      [sos] idea: waves
+      This is a wave. Give it twenty minutes. It will pass without a message.
+      Breathe in, breathe out. The wave is already starting to pass.
+
+      # --- lucky-its-over: at the dip, remember how lucky you are that it's over ---
+
+      [morning, healing] idea: lucky-its-over
+      I remember the disrespect, and I'm glad I no longer live with it.
+      I'm lucky it's over, even on the days I miss them.
+
+      [late-night, healing] idea: lucky-its-over
+      At the dip of the wave, remember how lucky you are that it's over.
+      Imagine if it had gone any further: the entanglement, the disrespect. You got out.
+      Missing them is real. So is how much deeper the pain could have been.
+      Remember the nights you waited for them. You don't have to wait anymore.
+
+      [late-night, urge] idea: lucky-its-over
+      Before you reach out, remember the disrespect. You're lucky it's over.
+
+      # --- letting-go: let it go, as slowly as you need to, but keep letting go ---
+
+      [morning, letting-go] idea: letting-go
+      I let it go as slowly as I need to, but I keep letting go.
+      Today I go my way and let them go theirs.
+      Letting go clears my doorway for new things.
+      If I don't let go, they keep occupying my mind. Today I take my mind back.
+
+      [late-night, letting-go] idea: letting-go
+      Let it go, my love. As slowly as you need to, but keep letting go.
+      You don't have to let go all at once tonight. Just a little more.
+      Let them go their own way. You go yours.
+      Neither here nor really gone, they block your doorway. Letting go opens it.
+      Holding on keeps you standing in your own way. Loosen your grip a little.
+
+      [late-night, urge, letting-go] idea: letting-go
+      Letting go includes tonight: nothing to write, nothing to wait for.
+
+      # --- deserve-better: you do deserve better; choose yourself ---
+
+      [morning, self-worth] idea: deserve-better
+      I deserve someone who puts in the effort I need.
+      I do deserve better. Today I act like it.
+      Choose yourself. Today, and again tomorrow.
+      It's my job to give myself what I want. I start this morning.
+      When I remember I deserve better, they lose their power over me.
+
+      [late-night, self-worth] idea: deserve-better
+      You're worth more than a message sent when they're bored or lonely.
+      You deserve someone who puts in the effort that you need.
+      You do deserve better. Let that be true tonight too.
+      You're allowed to want more, and to give it to yourself.
+      They don't have to hold this much power over you. You can take it back.
+      You don't want to be treated that way. Saying nothing is saying no.
+
+      [late-night, urge] idea: deserve-better
+      Choose yourself, tonight and every time the urge comes.
+
+      # --- future: happier, healthier, better prepared; someone will walk the path with you ---
+
+      [morning, healing] idea: future
+      This morning is one step toward a happier, healthier me.
+      I will come out of this happier, healthier and better prepared for love.
+      I'm getting stronger, emotionally, mentally and spiritually.
       There are billions of people out there. My story doesn't end here.
+      Someone will want to walk the path with me. I don't lose faith in that.
 
-      [healing, letting-go]
-      Let it go, my love. Let it go as slowly as you need to, but keep letting go.
-      I can let go as slowly as I need to, as long as I keep letting go.
-      Keep letting go.
-      They were a necessary step on my journey.
-      Accept that they were a necessary step on your journey.
-      They were a lesson I needed to learn. I embrace the lesson and let go of them.
-      Embrace the lesson and let go of them.
-      Letting go clears my doorway for new opportunities.
-      If I don't let go, they will keep occupying my mind.
-      Neither here nor really gone, they were blocking my doorway. I let them go.
-      I let them go their own way, and I go mine.
-      If it's meant to be, they'll come back - but I have to let them go for now.
-      I am making room for someone who will walk the path with me.
-      Letting go is how I stop standing in my own way.
-      I don't have to stop caring all at once. I just keep letting go.
+      [late-night, healing] idea: future
+      A year from now, tonight will be part of how you got stronger.
+      You will come out of this happier and healthier. Tonight is part of getting there.
+      Someone will want to walk the path with you. Don't lose faith in that.
+      You're becoming stronger, even on nights that don't feel like it.
+      There are billions of people out there. Your story keeps going.
 
-      [late-night, healing]
-      Tonight might be the dip of the wave. It does get easier.
-      At the dip of the wave, remind yourself how lucky you are that it's over.
-      Lonely nights come in waves, and each one gets easier.
-      Nights like this are part of healing. Lean on your friends and family.
-      Tonight I let go a little more, as slowly as I need to.
-      Even at night, closure comes from within, not from their inbox.
-      The quiet at night is hard. The longer I persist, the better it gets.
-      I don't need their message to heal tonight.
+      # --- safety: keep yourself away from people who are dangerous for you ---
+
+      [morning] idea: safety
+      Being safe matters more than being polite.
+      It's my job to keep myself away from people who are dangerous for me.
+      If someone frightens me or won't leave me alone, I tell someone I trust.
+
+      [late-night] idea: safety
+      If they frighten you, save what they send and show someone you trust.
+      If someone frightens you or won't leave you alone, tell a person you trust.
+      You're allowed to keep away from anyone who is dangerous for you.
+      If you're in danger tonight, call your local emergency number. You matter.
+
+      [late-night, urge] idea: safety
+      If they're scaring you, don't handle it alone. Tell someone you trust and get help.
+
+      [sos] idea: safety
+      If you feel unsafe right now, call your local emergency number or someone you trust.
       """#
     ),
   ]

@@ -4,6 +4,8 @@ public struct Corpus: Sendable {
   public private(set) var entries: [Affirmation] = []
   /// Every problem found while reading, for `affirm check`.
   public private(set) var diagnostics: [CorpusDiagnostic] = []
+  /// Whether any entry names an idea.
+  public private(set) var namesIdeas = false
 
   public init(files: [CorpusFile]) {
     var firstSeen: [EntryID: SourceLocation] = [:]
@@ -15,6 +17,7 @@ public struct Corpus: Sendable {
         } else {
           firstSeen[entry.id] = entry.location
           entries.append(entry)
+          namesIdeas = namesIdeas || entry.idea != nil
         }
       }
     }

@@ -8,11 +8,12 @@
 /// read: a send over 100,000 entries touches the header, the ids it probes and the one
 /// entry it shows, instead of parsing (or even reading) every line.
 ///
-/// Layout (little-endian): magic `AFFIRMI1`; the sources (path, size, mtime, inode); the tags;
-/// the entry count; then arrays of ids (u64), tag masks (u64), lines (u32), file numbers
-/// (u32), text offsets (u64, count + 1); then the texts.
+/// Layout (little-endian): magic `AFFIRMI2`; the sources (path, size, mtime, inode); the tags;
+/// the idea keys; the entry count; then arrays of ids (u64), tag masks (u64), lines (u32), file
+/// numbers (u32), idea numbers (u32, 0 for none, else 1 + the key's place), text offsets (u64,
+/// count + 1); then the texts.
 public struct CorpusIndex: EntryCatalog {
-  static let magic = Array("AFFIRMI1".utf8)
+  static let magic = Array("AFFIRMI2".utf8)
 
   struct Source: Equatable {
     var path: String
@@ -25,12 +26,15 @@ public struct CorpusIndex: EntryCatalog {
   let file: MappedFile
   let sources: [Source]
   public let knownTags: [String]
+  /// The idea keys entries carry, sorted.
+  let ideas: [String]
   public let count: Int
   /// Where each array starts in the file.
   let ids: Int
   let masks: Int
   let lines: Int
   let files: Int
+  let ideaNumbers: Int
   let textOffsets: Int
   let textStart: Int
 
@@ -59,8 +63,15 @@ public struct CorpusIndex: EntryCatalog {
     let fileNumber = Int(file.integer(at: files + position * 4, as: UInt32.self))
     let path = fileNumber < sources.count ? sources[fileNumber].path : "?"
     let line = Int(file.integer(at: lines + position * 4, as: UInt32.self))
-    return Affirmation(text: text, tags: tags, location: SourceLocation(file: path, line: line))
+    return Affirmation(text: text, tags: tags, idea: idea(at: position), location: SourceLocation(file: path, line: line))
   }
+
+  public func idea(at position: Int) -> String? {
+    let number = Int(file.integer(at: ideaNumbers + position * 4, as: UInt32.self))
+    return number > 0 && number <= ideas.count ? ideas[number - 1] : nil
+  }
+
+  public var namesIdeas: Bool { !ideas.isEmpty }
 
   func mask(at position: Int) -> UInt64 { file.integer(at: masks + position * 8, as: UInt64.self) }
 
@@ -107,6 +118,10 @@ public struct CorpusIndex: EntryCatalog {
     let tags = corpus.knownTags
     out.u32(UInt32(tags.count))
     for tag in tags { out.string(tag) }
+    let ideas = Set(corpus.entries.compactMap(\.idea)).sorted()
+    out.u32(UInt32(ideas.count))
+    for idea in ideas { out.string(idea) }
+    let ideaNumber = Dictionary(uniqueKeysWithValues: ideas.enumerated().map { ($0.element, UInt32($0.offset + 1)) })
     let bit = Dictionary(uniqueKeysWithValues: tags.enumerated().map { ($0.element, UInt64(1) << UInt64($0.offset)) })
     let fileNumber = Dictionary(
       sources.enumerated().map { ($0.element.path, UInt32($0.offset)) }, uniquingKeysWith: { a, _ in a })
@@ -115,6 +130,7 @@ public struct CorpusIndex: EntryCatalog {
     for entry in corpus.entries { out.u64(entry.tags.reduce(0) { $0 | (bit[$1] ?? 0) }) }
     for entry in corpus.entries { out.u32(UInt32(clamping: entry.location.line)) }
     for entry in corpus.entries { out.u32(fileNumber[entry.location.file] ?? UInt32.max) }
+    for entry in corpus.entries { out.u32(entry.idea.flatMap { ideaNumber[$0] } ?? 0) }
     var offset: UInt64 = 0
     for entry in corpus.entries {
       out.u64(offset)
@@ -142,11 +158,14 @@ public struct CorpusIndex: EntryCatalog {
     }
     var tags: [String] = []
     for _ in 0..<(try reader.count(limit: 64)) { tags.append(try reader.string()) }
+    var ideas: [String] = []
+    for _ in 0..<(try reader.count(limit: 1 << 20)) { ideas.append(try reader.string()) }
     let count = try reader.count(limit: 1 << 26)
     let ids = try reader.skip(count * 8)
     let masks = try reader.skip(count * 8)
     let lines = try reader.skip(count * 4)
     let files = try reader.skip(count * 4)
+    let ideaNumbers = try reader.skip(count * 4)
     let textOffsets = try reader.skip((count + 1) * 8)
     // Offsets never decrease, so every entry's text is a well-formed range (checked once
     // here, as a full read would, rather than trusted at pick time).
@@ -158,8 +177,8 @@ public struct CorpusIndex: EntryCatalog {
       previous = offset
     }
     return CorpusIndex(
-      file: file, sources: sources, knownTags: tags, count: count, ids: ids, masks: masks, lines: lines, files: files,
-      textOffsets: textOffsets, textStart: reader.offset)
+      file: file, sources: sources, knownTags: tags, ideas: ideas, count: count, ids: ids, masks: masks, lines: lines,
+      files: files, ideaNumbers: ideaNumbers, textOffsets: textOffsets, textStart: reader.offset)
   }
 }
 

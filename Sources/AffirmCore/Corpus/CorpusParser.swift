@@ -14,6 +14,7 @@ public struct CorpusParser: Sendable {
     var entries: [Affirmation] = []
     var diagnostics: [CorpusDiagnostic] = []
     var currentTags: [String] = []
+    var currentIdea: String?
     for (index, rawLine) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
       let lineNumber = index + 1
       var line = Array(rawLine)
@@ -33,15 +34,18 @@ public struct CorpusParser: Sendable {
       if trimmed.isEmpty || trimmed.first == "#" { continue }
 
       if trimmed.first == "[" {
-        guard trimmed.last == "]", trimmed.count >= 2 else {
+        guard let close = trimmed.firstIndex(of: "]") else {
           diagnostics.append(.init(at: here, .unclosedTagLine))
           continue
         }
-        let inner = trimmed.dropFirst().dropLast()
+        let inner = trimmed[trimmed.index(after: trimmed.startIndex)..<close]
         let tags = inner.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map { $0.lowercased() }
+        let header = Self.ideaKey(after: trimmed[trimmed.index(after: close)...], in: text, at: here)
+        if let problem = header.problem { diagnostics.append(problem) }
         if tags.isEmpty {
-          diagnostics.append(.init(at: here, .emptyTagLine))
+          diagnostics.append(.init(at: here, header.idea == nil ? .emptyTagLine : .ideaWithoutTags))
           currentTags = []
+          currentIdea = nil
           continue
         }
         if let bad = tags.first(where: { !Self.isValidTag($0) }) {
@@ -49,6 +53,7 @@ public struct CorpusParser: Sendable {
         }
         // Sorted: a set in effect, and the cached index gives them back in this order too.
         currentTags = tags.filter(Self.isValidTag).uniqued().sorted()
+        currentIdea = header.idea
         continue
       }
 
@@ -60,10 +65,34 @@ public struct CorpusParser: Sendable {
           continue
         }
       }
-      entries.append(Affirmation(text: String(trimmed), tags: currentTags, location: here))
+      entries.append(Affirmation(text: String(trimmed), tags: currentTags, idea: currentIdea, location: here))
     }
     return CorpusFile(path: file, entries: entries, diagnostics: diagnostics)
   }
+
+  /// What follows a tag line's `]`: nothing, or `idea: key`. A problem points at the column
+  /// where the text after `]` (or the key) starts.
+  static func ideaKey(after rest: Substring, in line: String, at here: SourceLocation) -> (
+    idea: String?, problem: CorpusDiagnostic?
+  ) {
+    let text = rest.trimmingWhitespace()
+    guard !text.isEmpty else { return (nil, nil) }
+    let column = line.distance(from: line.startIndex, to: text.startIndex) + 1
+    guard text.hasPrefix(ideaPrefix) else {
+      return (nil, CorpusDiagnostic(at: here.with(column: column), .unexpectedAfterTagLine))
+    }
+    let key = text.dropFirst(ideaPrefix.count).trimmingWhitespace()
+    guard !key.isEmpty else { return (nil, CorpusDiagnostic(at: here.with(column: column), .emptyIdeaKey)) }
+    let keyColumn = line.distance(from: line.startIndex, to: key.startIndex) + 1
+    let lowered = key.lowercased()
+    guard isValidTag(lowered), !lowered.contains("_") else {
+      return (nil, CorpusDiagnostic(at: here.with(column: keyColumn), .invalidIdeaKey(String(key))))
+    }
+    return (lowered, nil)
+  }
+
+  /// How a tag line names the idea of the entries below it: `[late-night] idea: waves`.
+  public static let ideaPrefix = "idea:"
 
   /// Tags are lowercase words: letters, digits, `-` and `_`.
   public static func isValidTag(_ tag: String) -> Bool {
@@ -109,6 +138,13 @@ public struct CorpusDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
     case invalidTag(String)
     case tooLong(Int)
     case duplicate(of: SourceLocation)
+    /// Text after a tag line's `]` that is not `idea: key`.
+    case unexpectedAfterTagLine
+    /// `idea:` with nothing after it.
+    case emptyIdeaKey
+    case invalidIdeaKey(String)
+    /// `[] idea: key`: an idea key needs tags for its entries.
+    case ideaWithoutTags
   }
 
   public var location: SourceLocation
@@ -132,6 +168,10 @@ public struct CorpusDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
     case .tooLong(let length):
       "entry is \(length) characters long; keep it to \(CorpusParser.maximumEntryLength) so it fits a notification"
     case .duplicate(let first): "duplicate entry; it already stands at \(first)"
+    case .unexpectedAfterTagLine: "unexpected text after the tag line; name the idea as idea: key, like [morning] idea: waves"
+    case .emptyIdeaKey: "empty idea key; name one after idea:, like idea: waves (affirm check lists the known keys)"
+    case .invalidIdeaKey(let key): "idea key \"\(key)\" is not a word; use lowercase letters, digits and -"
+    case .ideaWithoutTags: "idea key on a tag line with no tag; name at least one tag, like [late-night] idea: waves"
     }
   }
 }

@@ -7,6 +7,10 @@ public protocol EntryCatalog: Sendable {
   /// Positions of the entries carrying any of `tags`; every position when `tags` is empty.
   func positions(forAnyOf tags: Set<String>) -> EntryPositions
   func id(at position: Int) -> EntryID
+  /// The idea key of the entry (see `Idea`); nil when it names none.
+  func idea(at position: Int) -> String?
+  /// Whether any entry names an idea: picks then keep ideas apart.
+  var namesIdeas: Bool { get }
   /// The whole entry; nil when its text can no longer be read.
   func entry(at position: Int) -> Affirmation?
 }
@@ -58,6 +62,8 @@ extension Corpus: EntryCatalog {
   }
 
   public func id(at position: Int) -> EntryID { entries[position].id }
+
+  public func idea(at position: Int) -> String? { entries[position].idea }
 
   public func entry(at position: Int) -> Affirmation? { entries[position] }
 }

@@ -50,7 +50,7 @@ public struct Dispatcher {
       (try? store?.preview(
         from: corpus, positions: positions, tags: tags, now: now, cooldown: config.cooldown, using: &generator)) ?? nil
     guard let entry = previewed ?? randomEntry(positions, using: &generator) else { throw .noEligibleEntry(tags: tags) }
-    return request(for: entry, urgency: urgency, expireTimeout: expireTimeout, now: now, firstOfDay: false)
+    return request(for: entry, urgency: urgency, expireTimeout: expireTimeout, now: now, marksMilestone: false)
   }
 
   /// Picks, shows and records one notification. With `offeringResponses`, a late-night or
@@ -64,10 +64,11 @@ public struct Dispatcher {
     var reservation: Reservation?
     if let store {
       let today = zone.localTime(at: now).date
+      let hours = NoContact.milestoneHours
       do {
         reservation = try store.reserve(
           from: corpus, positions: positions, tags: tags, source: source, now: now,
-          dayStart: zone.resolve(today, WallTime(hour: 0, minute: 0)),
+          milestoneHours: zone.resolve(today, hours.from)..<zone.resolve(today, hours.until),
           cooldown: config.cooldown, using: &generator)
       } catch {
         stateError = error
@@ -77,7 +78,8 @@ public struct Dispatcher {
       throw .noEligibleEntry(tags: tags)
     }
     var request = request(
-      for: entry, urgency: urgency, expireTimeout: expireTimeout, now: now, firstOfDay: reservation?.firstOfDay ?? false
+      for: entry, urgency: urgency, expireTimeout: expireTimeout, now: now,
+      marksMilestone: reservation?.marksMilestone ?? false
     )
     if offeringResponses && Response.offered(forTags: entry.tags) { request.responses = Response.allCases }
     var deliveryError: DeliveryError?
@@ -129,7 +131,7 @@ public struct Dispatcher {
       // A corpus without urge lines still answers, with any line.
       let outcome =
         (try? deliver(
-          tags: ["urge"], urgency: .critical, source: .sos, now: now, offeringResponses: offeringResponses,
+          tags: sosTags, urgency: .critical, source: .sos, now: now, offeringResponses: offeringResponses,
           notifier: notifier, using: &generator))
         ?? (try? deliver(
           tags: [], urgency: .critical, source: .sos, now: now, offeringResponses: offeringResponses,
@@ -139,16 +141,20 @@ public struct Dispatcher {
     }
   }
 
+  /// What `affirm sos` and the "I want to reach out" button draw from: the urge and sos lines
+  /// (those of the two tags the corpus has; every line when it has neither).
+  public var sosTags: [String] { Moment.Tag.sosDraws.filter(corpus.knownTags.contains) }
+
   func randomEntry(_ positions: EntryPositions, using generator: inout some RandomNumberGenerator) -> Affirmation? {
     positions.randomElement(using: &generator).flatMap { corpus.entry(at: $0) }
   }
 
-  func request(for entry: Affirmation, urgency: Urgency, expireTimeout: Int32, now: Instant, firstOfDay: Bool)
+  func request(for entry: Affirmation, urgency: Urgency, expireTimeout: Int32, now: Instant, marksMilestone: Bool)
     -> NotificationRequest
   {
     var request = NotificationRequest(entry: entry, urgency: urgency, expireTimeout: expireTimeout)
     if let count = noContact(), let day = count.day(on: zone.localTime(at: now).date) {
-      request.summary = NoContact.summary(day: day, marksMilestone: firstOfDay)
+      request.summary = NoContact.summary(day: day, title: request.summary, marksMilestone: marksMilestone)
     }
     return request
   }

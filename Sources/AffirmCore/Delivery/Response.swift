@@ -1,7 +1,8 @@
 /// The two buttons a late-night or urge notification carries where the server shows buttons
 /// (it lists the `actions` capability), and what the person answered with them.
 public enum Response: String, Sendable, CaseIterable, Equatable {
-  /// "I stayed strong": recorded, and thanked for.
+  /// "It passed": the wave passed without reaching out; recorded, and thanked for. (Its
+  /// raw value predates the label, which no longer implies that a slip would be weakness.)
   case stayedStrong = "stayed-strong"
   /// "I want to reach out": the SOS flow, an urge recorded and an urge line shown at once.
   case reachOut = "reach-out"
@@ -9,23 +10,23 @@ public enum Response: String, Sendable, CaseIterable, Equatable {
   /// The button's label.
   public var label: String {
     switch self {
-    case .stayedStrong: "I stayed strong"
+    case .stayedStrong: "It passed"
     case .reachOut: "I want to reach out"
     }
   }
 
   /// Whether a notification about these tags offers the buttons: the risky moments only.
   public static func offered(forTags tags: [String]) -> Bool {
-    tags.contains("late-night") || tags.contains("urge")
+    Moment(tags: tags).isNight
   }
 
   /// The note an urge logged from the button carries in the history.
   public static let reachOutNote = "from a notification button"
 
-  /// What is shown after "I stayed strong": short, warm, gone by itself.
+  /// What is shown after "It passed": short, warm, gone by itself.
   public static let acknowledgement = NotificationRequest(
-    summary: "You stayed strong",
-    body: "Noted. That took real strength, and it counts. Each time, the next one gets a little easier.",
+    summary: "Thank you for staying with yourself",
+    body: "You let the wave pass. That counts, and the next one gets a little easier.",
     urgency: .low,
     expireTimeout: 8_000,
     tags: [])

@@ -17,27 +17,33 @@ public struct NoContact: Sendable, Equatable {
     return day >= 1 ? day : nil
   }
 
-  /// Days 7, 14, 30, 60, 90, 100, 180, 365 and every year after.
-  public static func isMilestone(_ day: Int) -> Bool {
-    [7, 14, 30, 60, 90, 100, 180].contains(day) || (day >= 365 && day % 365 == 0)
+  /// Full days behind the person worth marking: 7, 14, 30, 60, 90, 100, 180, 365 and every
+  /// year after. Day N has N - 1 full days behind it, so "one week" is marked on day 8.
+  public static func isMilestone(fullDays: Int) -> Bool {
+    [7, 14, 30, 60, 90, 100, 180].contains(fullDays) || (fullDays >= 365 && fullDays % 365 == 0)
   }
 
-  /// The notification's summary on `day`; the first notification of a milestone day marks it.
-  public static func summary(day: Int, marksMilestone: Bool) -> String {
-    let base = "Day \(day) of no contact"
-    guard marksMilestone && isMilestone(day) else { return base }
+  /// The hours in which a milestone may be marked: the day's first notification of a
+  /// non-night line between 05:00 and 21:00, never a late-night nudge.
+  public static let milestoneHours = (from: WallTime(hour: 5, minute: 0), until: WallTime(hour: 21, minute: 0))
+
+  /// The notification's summary on `day`: the day count before the title of the moment, or
+  /// on a milestone (when `marksMilestone`) the span of full days behind the person.
+  public static func summary(day: Int, title: String, marksMilestone: Bool) -> String {
+    let fullDays = day - 1
+    guard marksMilestone && isMilestone(fullDays: fullDays) else { return "Day \(day) · \(title)" }
     let span: String
-    switch day {
-    case 7: span = "one week"
-    case 14: span = "two weeks"
-    case 30: span = "one month"
-    case 60: span = "two months"
-    case 90: span = "three months"
-    case 100: span = "one hundred days"
+    switch fullDays {
+    case 7: span = "one full week"
+    case 14: span = "two full weeks"
+    case 30: span = "thirty full days"
+    case 60: span = "sixty full days"
+    case 90: span = "ninety full days"
+    case 100: span = "one hundred full days"
     case 180: span = "half a year"
-    default: span = day == 365 ? "one year" : "\(day / 365) years"
+    default: span = fullDays == 365 ? "one full year" : "\(fullDays / 365) full years"
     }
-    return "\(base): \(span). Look how far you have come."
+    return "Day \(day) · \(span.prefix(1).uppercased() + span.dropFirst()) of no contact. Look how far you've come."
   }
 
   /// The longest run of days between the recorded starts (each reset ends a streak), up to today.

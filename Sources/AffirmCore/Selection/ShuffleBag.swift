@@ -13,30 +13,24 @@ public enum ShuffleBag {
 
   /// - Parameters:
   ///   - shownThisCycle: entries shown (or being shown) since the current cycle began.
+  ///   - recentIdeas: ideas shown tonight; kept apart while the corpus names ideas.
   ///   - lastShown: the entry shown most recently of all, never picked first in a new cycle
   ///     so that a cycle's end and the next one's start do not repeat back to back.
   ///   - onCooldown: entries shown within the cooldown; skipped while any other remains.
   public static func pick(
     from eligible: [Affirmation], shownThisCycle: Set<EntryID>, lastShown: EntryID?, onCooldown: Set<EntryID> = [],
-    using generator: inout some RandomNumberGenerator
+    recentIdeas: Set<String> = [], using generator: inout some RandomNumberGenerator
   ) -> Pick? {
+    let history = History(
+      shownThisCycle: shownThisCycle, lastShown: lastShown, onCooldown: onCooldown, recentIdeas: recentIdeas)
+    let named = eligible.contains { $0.idea != nil }
     guard
       let choice = pick(
-        ids: eligible.map(\.id), shownThisCycle: shownThisCycle, lastShown: lastShown, onCooldown: onCooldown,
+        ids: eligible.map(\.id), ideas: named ? { eligible[$0].idea } : nil,
+        isFresh: { !shownThisCycle.contains($0) && !onCooldown.contains($0) }, history: { history },
         using: &generator)
     else { return nil }
     return Pick(entry: eligible[choice.index], startsNewCycle: choice.startsNewCycle)
-  }
-
-  /// The same over entry ids: returns the index into `ids` of the entry to show.
-  public static func pick(
-    ids: [EntryID], shownThisCycle: Set<EntryID>, lastShown: EntryID?, onCooldown: Set<EntryID> = [],
-    using generator: inout some RandomNumberGenerator
-  ) -> (index: Int, startsNewCycle: Bool)? {
-    pick(
-      ids: ids, isFresh: { !shownThisCycle.contains($0) && !onCooldown.contains($0) },
-      history: { History(shownThisCycle: shownThisCycle, lastShown: lastShown, onCooldown: onCooldown) },
-      using: &generator)
   }
 
   /// What a pick needs to know of the history once the quick probes have missed.
@@ -46,8 +40,19 @@ public enum ShuffleBag {
     /// The entry shown most recently of all, never picked first in a new cycle so that a
     /// cycle's end and the next one's start do not repeat back to back.
     public var lastShown: EntryID?
-    /// Entries shown within the cooldown; skipped while any other remains.
+    /// Entries shown within the cooldown (or tonight, by any bag); skipped while any other remains.
     public var onCooldown: Set<EntryID>
+    /// Ideas shown tonight or in the last few picks, by any bag: kept apart (see `IdeaSpacing`).
+    public var recentIdeas: Set<String>
+
+    public init(
+      shownThisCycle: Set<EntryID>, lastShown: EntryID?, onCooldown: Set<EntryID>, recentIdeas: Set<String> = []
+    ) {
+      self.shownThisCycle = shownThisCycle
+      self.lastShown = lastShown
+      self.onCooldown = onCooldown
+      self.recentIdeas = recentIdeas
+    }
   }
 
   /// The pick itself, asking the history about one entry at a time (`isFresh`: neither shown
@@ -57,15 +62,21 @@ public enum ShuffleBag {
   /// probe is uniform, so an accepted one is uniform over the fitting entries); only a nearly
   /// empty bag pays for a full pass. This keeps a 100,000-entry corpus with a long history
   /// cheap: a send asks about an entry or two, not about every line ever shown.
+  ///
+  /// Entries that name an idea (`idea(index)` not nil) always take the full pass: the same idea
+  /// is kept apart across a night, and the bag is drained idea by idea, largest first, so
+  /// that its last lines are spread over many ideas instead of piled in one.
   public static func pick<IDs: RandomAccessCollection<EntryID>, Failure: Error>(
-    ids: IDs, isFresh: (EntryID) throws(Failure) -> Bool, history: () throws(Failure) -> History,
-    using generator: inout some RandomNumberGenerator
+    ids: IDs, ideas: ((Int) -> String?)? = nil, isFresh: (EntryID) throws(Failure) -> Bool,
+    history: () throws(Failure) -> History, using generator: inout some RandomNumberGenerator
   ) throws(Failure) -> (index: Int, startsNewCycle: Bool)? where IDs.Index == Int {
     guard !ids.isEmpty else { return nil }
     let indices = ids.startIndex..<ids.endIndex
-    for _ in 0..<32 {
-      let index = Int.random(in: indices, using: &generator)
-      if try isFresh(ids[index]) { return (index, false) }
+    if ideas == nil {
+      for _ in 0..<32 {
+        let index = Int.random(in: indices, using: &generator)
+        if try isFresh(ids[index]) { return (index, false) }
+      }
     }
     let history = try history()
     var remaining = indices.filter { !history.shownThisCycle.contains(ids[$0]) }
@@ -74,13 +85,56 @@ public enum ShuffleBag {
       startsNewCycle = true
       remaining = ids.count > 1 ? indices.filter { ids[$0] != history.lastShown } : Array(indices)
     }
-    let rested = remaining.filter { !history.onCooldown.contains(ids[$0]) }
-    let candidates = rested.isEmpty ? remaining : rested
-    return (candidates.randomElement(using: &generator)!, startsNewCycle)
+    let rested = { (index: Int) in !history.onCooldown.contains(ids[index]) }
+    guard let ideas else {
+      let candidates = remaining.filter(rested)
+      return ((candidates.isEmpty ? remaining : candidates).randomElement(using: &generator)!, startsNewCycle)
+    }
+    let spaced = { (index: Int) in ideas(index).map { !history.recentIdeas.contains($0) } ?? true }
+    // The bag's own lines first; then, rather than say an idea twice in a night, a line shown
+    // earlier in this cycle (not tonight); an idea repeats only when nothing else is left.
+    let tiers: [[Int]] = [
+      remaining.filter { rested($0) && spaced($0) },
+      remaining.filter(spaced),
+      startsNewCycle
+        ? []
+        : indices.filter {
+          history.shownThisCycle.contains(ids[$0]) && ids[$0] != history.lastShown && rested($0) && spaced($0)
+        },
+      remaining.filter(rested),
+      remaining,
+    ]
+    let candidates = tiers.first { !$0.isEmpty }!
+    return (IdeaSpacing.fullestIdea(among: candidates, bag: remaining, ideas: ideas, using: &generator), startsNewCycle)
   }
 
   /// The bag's name for a tag selection: sends with the same tags share one bag.
   public static func key(forTags tags: [String]) -> String {
     tags.isEmpty ? "*" : Set(tags.map { $0.lowercased() }).sorted().joined(separator: ",")
+  }
+}
+
+/// Keeps the same idea of the guide apart: a night that says "it comes in waves" twice says
+/// one thing twice, however different the words.
+public enum IdeaSpacing {
+  /// How long an idea (and a line) stays apart after it is shown, by any bag: longer than any
+  /// night's window, shorter than the time from one night to the next.
+  public static let window: Int64 = 12 * 3600
+  /// The last picks whose ideas are kept apart whatever their age.
+  public static let lastPicks = 4
+
+  /// A candidate of the idea with the most lines left in the bag (ties broken at random),
+  /// then a random line of it. Entries without an idea count as one idea of their own.
+  static func fullestIdea(
+    among candidates: [Int], bag: [Int], ideas: (Int) -> String?, using generator: inout some RandomNumberGenerator
+  ) -> Int {
+    var left: [String: Int] = [:]
+    for index in bag { left[ideas(index) ?? "", default: 0] += 1 }
+    var byIdea: [String: [Int]] = [:]
+    for index in candidates { byIdea[ideas(index) ?? "", default: []].append(index) }
+    let most = byIdea.keys.map { left[$0] ?? 0 }.max()!
+    let fullest = byIdea.keys.filter { (left[$0] ?? 0) == most }.sorted()
+    let idea = fullest.randomElement(using: &generator)!
+    return byIdea[idea]!.randomElement(using: &generator)!
   }
 }

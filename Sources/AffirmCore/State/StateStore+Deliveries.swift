@@ -4,8 +4,9 @@ import GRDB
 public struct Reservation: Sendable, Equatable {
   public var id: Int64
   public var entry: Affirmation
-  /// Whether no other delivery was shown earlier on the same local date (for milestones).
-  public var firstOfDay: Bool
+  /// Whether it marks the day's milestone, if the day is one: it shows a non-night line in
+  /// the milestone hours, and no other delivery did earlier that day.
+  public var marksMilestone: Bool
 }
 
 /// Who asked for a delivery.
@@ -33,7 +34,7 @@ extension StateStore {
   /// IMMEDIATE transaction, so concurrent sends never pick the same entry.
   public func reserve(
     from catalog: some EntryCatalog, positions: EntryPositions, tags: [String], source: DeliverySource, now: Instant,
-    dayStart: Instant, cooldown: Span?, using generator: inout some RandomNumberGenerator
+    milestoneHours: Range<Instant>?, cooldown: Span?, using generator: inout some RandomNumberGenerator
   ) throws(StateError) -> Reservation {
     let eligible = positions.lazy.map { catalog.id(at: $0) }
     let key = ShuffleBag.key(forTags: tags)
@@ -44,7 +45,8 @@ extension StateStore {
         let bag = try BagQuery(db, key: key, now: now, cooldown: cooldown)
         guard
           let choice = try ShuffleBag.pick(
-            ids: eligible, isFresh: bag.isFresh, history: bag.history, using: &picker),
+            ids: eligible, ideas: catalog.namesIdeas ? { catalog.idea(at: positions[$0]) } : nil,
+            isFresh: bag.isFresh, history: bag.history, using: &picker),
           let entry = catalog.entry(at: positions[choice.index])
         else { return .rollback }
         let pick = ShuffleBag.Pick(entry: entry, startsNewCycle: choice.startsNewCycle)
@@ -55,22 +57,29 @@ extension StateStore {
               "INSERT INTO bag (key, cycle_start) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET cycle_start = excluded.cycle_start",
             arguments: [key, newest])
         }
-        // Whether any delivery was shown today: the newest rows first, so a day's later
-        // sends stop at once instead of counting the whole history.
-        let shownToday =
-          try Bool.fetchOne(
-            db,
-            sql: """
-              SELECT 1 FROM delivery WHERE at >= ? AND status IN ('delivered', 'pending') ORDER BY id DESC LIMIT 1
-              """,
-            arguments: [dayStart.seconds]) != nil
+        let night = Moment(tags: pick.entry.tags).isNight
+        var marksMilestone = false
+        if !night, let milestoneHours, milestoneHours.contains(now) {
+          // The newest rows first, so a day's later sends stop at once.
+          marksMilestone =
+            try Bool.fetchOne(
+              db,
+              sql: """
+                SELECT 1 FROM delivery WHERE at >= ? AND night = 0 AND status IN ('delivered', 'pending')
+                ORDER BY id DESC LIMIT 1
+                """,
+              arguments: [milestoneHours.lowerBound.seconds]) == nil
+        }
         try db.execute(
           sql: """
-            INSERT INTO delivery (at, source, slot, bag, entry, body, status)
-            VALUES (?, ?, ?, ?, ?, ?, 'pending')
+            INSERT INTO delivery (at, source, slot, bag, entry, body, status, idea, night)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
             """,
-          arguments: [now.seconds, source.name, source.slot, key, pick.entry.id.description, pick.entry.text])
-        reservation = Reservation(id: db.lastInsertedRowID, entry: pick.entry, firstOfDay: !shownToday)
+          arguments: [
+            now.seconds, source.name, source.slot, key, pick.entry.id.description, pick.entry.text, pick.entry.idea,
+            night,
+          ])
+        reservation = Reservation(id: db.lastInsertedRowID, entry: pick.entry, marksMilestone: marksMilestone)
         return .commit
       }
       guard let reservation else { throw StateError.unavailable(path: path, reason: "no eligible entry") }
@@ -129,7 +138,9 @@ extension StateStore {
       return try database.read { db in
         let bag = try BagQuery(db, key: key, now: now, cooldown: cooldown)
         guard
-          let choice = try ShuffleBag.pick(ids: eligible, isFresh: bag.isFresh, history: bag.history, using: &generator)
+          let choice = try ShuffleBag.pick(
+            ids: eligible, ideas: catalog.namesIdeas ? { catalog.idea(at: positions[$0]) } : nil,
+            isFresh: bag.isFresh, history: bag.history, using: &generator)
         else { return nil }
         return catalog.entry(at: positions[choice.index])
       }
@@ -144,10 +155,14 @@ extension StateStore {
   /// A probe asks about one entry through the `delivery_entry` index; the whole cycle is
   /// read only when the probes miss (a nearly empty bag), so a send does not pay for
   /// every row of a long history.
+  ///
+  /// Whatever the bag, a line shown tonight (within `IdeaSpacing.window`, by any bag: the
+  /// late-night slot, `sos`, `send`) rests like one on cooldown, and its idea is kept apart.
   struct BagQuery {
     let db: Database
     let now: Instant
-    let cooldown: Span?
+    /// Lines shown after this moment rest: the longer of the cooldown and the night.
+    let restCutoff: Int64
     /// Delivery ids after this one are the current cycle's.
     let cycleStart: Int64
     /// What counts as shown: delivered, or pending and young enough that its sender may still
@@ -159,26 +174,21 @@ extension StateStore {
     init(_ db: Database, key: String, now: Instant, cooldown: Span?) throws {
       self.db = db
       self.now = now
-      self.cooldown = cooldown.flatMap { $0.seconds > 0 ? $0 : nil }
+      restCutoff = now.seconds - max(cooldown.map { Int64($0.seconds) } ?? 0, IdeaSpacing.window)
       pendingCutoff = now.seconds - StateStore.pendingLifetime
       cycleStart = try Int64.fetchOne(db, sql: "SELECT cycle_start FROM bag WHERE key = ?", arguments: [key]) ?? 0
     }
 
-    /// Whether `id` is neither shown this cycle nor on cooldown. Rows hold an entry as the 16
+    /// Whether `id` is neither shown this cycle nor resting. Rows hold an entry as the 16
     /// hex digits `EntryID.description` writes, so the probe looks that text up.
     func isFresh(_ id: EntryID) throws -> Bool {
-      if let cooldown {
-        return try !Bool.fetchOne(
-          db.cachedStatement(
-            sql: "SELECT EXISTS (SELECT 1 FROM delivery WHERE entry = ? AND (id > ? OR at > ?) AND \(counted))"),
-          arguments: [id.description, cycleStart, now.seconds - cooldown.seconds, pendingCutoff])!
-      }
-      return try !Bool.fetchOne(
-        db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM delivery WHERE entry = ? AND id > ? AND \(counted))"),
-        arguments: [id.description, cycleStart, pendingCutoff])!
+      try !Bool.fetchOne(
+        db.cachedStatement(
+          sql: "SELECT EXISTS (SELECT 1 FROM delivery WHERE entry = ? AND (id > ? OR at > ?) AND \(counted))"),
+        arguments: [id.description, cycleStart, restCutoff, pendingCutoff])!
     }
 
-    /// The entries shown this cycle, the one shown last, and those within the cooldown.
+    /// The entries shown this cycle, the one shown last, those resting, and the ideas to keep apart.
     func history() throws -> ShuffleBag.History {
       let shown = Set(
         try String.fetchAll(
@@ -189,15 +199,21 @@ extension StateStore {
         db, sql: "SELECT entry FROM delivery WHERE \(counted) ORDER BY id DESC LIMIT 1", arguments: [pendingCutoff]
       )
       .map(EntryID.init(hex:))
-      var onCooldown: Set<EntryID> = []
-      if let cooldown {
-        onCooldown = Set(
-          try String.fetchAll(
-            db, sql: "SELECT entry FROM delivery WHERE at > ? AND \(counted)",
-            arguments: [now.seconds - cooldown.seconds, pendingCutoff]
-          ).map(EntryID.init(hex:)))
-      }
-      return ShuffleBag.History(shownThisCycle: shown, lastShown: last, onCooldown: onCooldown)
+      let resting = Set(
+        try String.fetchAll(
+          db, sql: "SELECT entry FROM delivery WHERE at > ? AND \(counted)", arguments: [restCutoff, pendingCutoff]
+        ).map(EntryID.init(hex:)))
+      let ideas = Set(
+        try String.fetchAll(
+          db,
+          sql: """
+            SELECT idea FROM delivery WHERE idea IS NOT NULL AND at > ? AND \(counted)
+            UNION SELECT idea FROM (
+              SELECT idea FROM delivery WHERE \(counted) ORDER BY id DESC LIMIT \(IdeaSpacing.lastPicks)
+            ) WHERE idea IS NOT NULL
+            """,
+          arguments: [now.seconds - IdeaSpacing.window, pendingCutoff, pendingCutoff]))
+      return ShuffleBag.History(shownThisCycle: shown, lastShown: last, onCooldown: resting, recentIdeas: ideas)
     }
   }
 

@@ -191,6 +191,16 @@ public final class StateStore: @unchecked Sendable {
         t.column("at", .integer).notNull()  // when "I stayed strong" was pressed
       }
     }
+    migrator.registerMigration("v4: idea") { db in
+      // The idea key of the entry shown (nil for a corpus without keys), so that every
+      // process keeps the same idea apart across a night.
+      // Whether it was a night line (late-night, urge, sos): a milestone is marked on the
+      // day's first line that was not.
+      try db.alter(table: "delivery") { t in
+        t.add(column: "idea", .text)
+        t.add(column: "night", .boolean)
+      }
+    }
     return migrator
   }
 }
