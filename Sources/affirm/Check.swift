@@ -7,25 +7,36 @@ extension AffirmCommand {
       commandName: "check",
       abstract: "Check the corpus and the config.",
       discussion: """
-        Corpus: empty or unclosed tag lines, duplicates, entries over 160 characters, invalid UTF-8. \
-        Config: every value, and slot tags that no corpus entry carries. Prints one line per problem \
-        as file:line[:column]: message. Exit status 65 for a bad config, 1 for corpus problems.
+        Corpus: empty or unclosed tag lines, bad idea keys, duplicates, entries over 160 characters, \
+        invalid UTF-8. Config: every value, and slot tags that no corpus entry carries. Prints one \
+        line per problem as file:line[:column]: message. Then warnings about the voice (see \
+        affirmations/VOICE.md): unknown idea keys, lines that say what another says in other words, \
+        words a scheduled line must not say, lines nothing draws, ideas with too few lines; and a \
+        table of lines per idea and tag. Exit status 65 for a bad config, 1 for corpus problems \
+        (and for warnings with --strict), 0 otherwise.
         """
     )
 
     @OptionGroup var config: ConfigOptions
     @OptionGroup var corpus: CorpusOptions
 
+    @Flag(help: "Exit with status 1 when there are warnings, as for problems (for a corpus you ship).")
+    var strict = false
+
     func run() throws {
       let loaded = try reportingFailures { try corpus.load() }
-      for diagnostic in loaded.diagnostics { print(diagnostic) }
+      let problems = loaded.diagnostics.filter { !$0.isWarning }
+      for diagnostic in problems { print(diagnostic) }
 
       var configProblems: [String] = []
       var configSummary = ""
+      var settings: LoadedConfig?
       do {
-        let settings = try config.load()
-        configProblems = Picker(corpus: loaded).unknownSlotTags(in: settings.config).map(\.description)
-        configSummary = "; config \(settings.path ?? "built-in default"): \(settings.config.slots.count) slots"
+        let config = try config.load()
+        settings = config
+        configProblems = Picker(corpus: loaded).unknownSlotTags(in: config.config).map(\.description)
+        let slots = config.config.slots.count
+        configSummary = "; config \(config.path ?? "built-in default"): \(slots) slot\(slots == 1 ? "" : "s")"
       } catch .invalid(let error) {
         configProblems = [error.description]
       } catch {
@@ -43,15 +54,53 @@ extension AffirmCommand {
         : []
       for problem in emptiness { print(problem) }
 
-      if loaded.diagnostics.isEmpty && configProblems.isEmpty && emptiness.isEmpty {
+      // The voice: warnings, reported whatever the corpus, failing only with --strict.
+      let linter = CorpusLinter(config: settings?.config ?? .builtInDefault, corpus: loaded)
+      let warnings =
+        loaded.diagnostics.filter(\.isWarning).map { "\($0.location): warning: \($0.message)" }
+        + linter.findings(in: loaded).map(\.description)
+      for warning in warnings { print(warning) }
+
+      if problems.isEmpty && configProblems.isEmpty && emptiness.isEmpty {
         let tags = loaded.knownTags.map { tag in "\(tag) \(loaded.entries.count { $0.tags.contains(tag) })" }
-        print("ok: \(loaded.entries.count) entries (\(tags.joined(separator: ", ")))\(configSummary)")
+        let entries = loaded.entries.count
+        print("ok: \(entries) entr\(entries == 1 ? "y" : "ies") (\(tags.joined(separator: ", ")))\(configSummary)")
+        if !loaded.entries.isEmpty { print(coverageTable(loaded)) }
+        guard warnings.isEmpty else {
+          printError("affirm: \(warnings.count) warning\(warnings.count == 1 ? "" : "s")")
+          if strict { throw ExitCode(1) }
+          return
+        }
         return
       }
-      let count = loaded.diagnostics.count + configProblems.count + emptiness.count
+      let count = problems.count + configProblems.count + emptiness.count
 
       printError("affirm: \(count) problem\(count == 1 ? "" : "s") found")
       throw ExitCode(configProblems.isEmpty ? 1 : ExitStatus.dataError)
+    }
+
+    /// Lines per idea and tag: where the corpus is thin, at a glance.
+    func coverageTable(_ corpus: Corpus) -> String {
+      let coverage = CorpusLinter.coverage(of: corpus)
+      let width = max(coverage.rows.map(\.idea.count).max() ?? 0, 4)
+      let headers = coverage.tags + ["lines"]
+      let widths = headers.indices.map { column in
+        max(
+          headers[column].count,
+          coverage.rows.map { String(column < $0.counts.count ? $0.counts[column] : $0.total).count }.max() ?? 0)
+      }
+      func row(_ name: String, _ cells: [String]) -> String {
+        let padded = name + String(repeating: " ", count: width - name.count)
+        let columns = zip(cells, widths).map { cell, width in
+          String(repeating: " ", count: max(width - cell.count, 0)) + cell
+        }
+        return ([padded] + columns).joined(separator: "  ")
+      }
+      var lines = [row("idea", coverage.tags + ["lines"])]
+      for entry in coverage.rows {
+        lines.append(row(entry.idea, entry.counts.map(String.init) + [String(entry.total)]))
+      }
+      return lines.joined(separator: "\n")
     }
   }
 }

@@ -111,7 +111,8 @@ struct MonthSimulationTests {
         let unshown = pool.subtracting(seen[key]!)
         if !unshown.isEmpty {
           let saidTonight = Set(
-            month.deliveries[..<index].filter { $0.night != nil && $0.night == delivery.night }.compactMap(\.entry.idea))
+            month.deliveries[..<index].filter { $0.night != nil && $0.night == delivery.night }.compactMap(\.entry.idea)
+          )
           let waiting = unshown.allSatisfy { id in ideaOf[id]!.map(saidTonight.contains) ?? false }
           let line = "\(delivery.at): \(delivery.entry.text)"
           if waiting { forced.append(line) } else { unforced.append(line) }

@@ -100,7 +100,10 @@ final class ButtonStack {
 
 private func contents(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 
-private let buttons = ["\"stayed-strong\"": "\"I stayed strong\"", "\"reach-out\"": "\"I want to reach out\""]
+/// The titles of an urge line: the second where the first would repeat the line.
+let urgeTitles: Set<String> = ["Breathe. You're not alone in this.", "Stay with yourself for a minute."]
+
+private let buttons = ["\"stayed-strong\"": "\"It passed\"", "\"reach-out\"": "\"I want to reach out\""]
 
 private func hasButtons(_ notification: [String: String]) -> Bool {
   buttons.allSatisfy { notification[$0.key] == $0.value }
@@ -108,7 +111,7 @@ private func hasButtons(_ notification: [String: String]) -> Bool {
 
 @Suite("notification buttons, pressed through dunst's context menu", .serialized)
 struct ButtonTests {
-  @Test("send --wait: \"I stayed strong\" is recorded and thanked for, and the answered one leaves")
+  @Test("send --wait: \"It passed\" is recorded and thanked for, and the answered one leaves")
   func stayedStrong() throws {
     let stack = try ButtonStack()
     let (send, stdout, stderr) = try stack.start(["send", "--wait", "--tag", "late-night"])
@@ -116,18 +119,18 @@ struct ButtonTests {
     let shown = try stack.waitForNotification(number: 1)
     #expect(hasButtons(shown), "\(shown)")
     #expect(send.isRunning)
-    try stack.press("I stayed strong")
+    try stack.press("It passed")
     #expect(send.wait(timeout: 5) == 0, "\(contents(stderr))")
     #expect(contents(stdout) == "stayed-strong\n")
     let thanks = try stack.waitForNotification(number: 2)
-    #expect(thanks["summary"] == "You stayed strong")
+    #expect(thanks["summary"] == "Thank you for staying with yourself")
     #expect(thanks["urgency"] == "LOW")
     #expect(!hasButtons(thanks))
     try waitUntil("only the thanks is on screen") { try stack.displayed() == 1 }
     #expect(try stack.historyKinds() == ["delivery", "stayed-strong"])
     let stats = try stack.affirm(["stats", "--json"])
     #expect(stats.stdout.contains("\"stayed_strong\": 1,"), "\(stats.stdout)")
-    #expect(try stack.affirm(["stats"]).stdout.contains("Times you pressed \"I stayed strong\": 1."))
+    #expect(try stack.affirm(["stats"]).stdout.contains("Waves you let pass (\"It passed\"): 1."))
   }
 
   @Test("send --wait: \"I want to reach out\" logs an urge and shows an urge line at once, critical")
@@ -140,7 +143,7 @@ struct ButtonTests {
     #expect(send.wait(timeout: 5) == 0, "\(contents(stderr))")
     #expect(contents(stdout) == "reach-out\n")
     let urge = try stack.waitForNotification(number: 2)
-    #expect(urge["summary"] == "Breathe. Put the phone down.")
+    #expect(urgeTitles.contains(urge["summary"] ?? ""), "\(urge)")
     #expect(urge["urgency"] == "CRITICAL")
     // The one-shot is gone: no buttons nobody would hear.
     #expect(!hasButtons(urge))
@@ -204,13 +207,13 @@ struct ButtonTests {
     let first = try stack.waitForNotification(number: 1)
     #expect(hasButtons(first))
     #expect(first["urgency"] == "CRITICAL")
-    try stack.press("I stayed strong")
-    #expect(try stack.waitForNotification(number: 2)["summary"] == "You stayed strong")
+    try stack.press("It passed")
+    #expect(try stack.waitForNotification(number: 2)["summary"] == "Thank you for staying with yourself")
     let followUp = try stack.waitForNotification(number: 3, timeout: 6)
-    #expect(followUp["summary"] == "Breathe. Put the phone down.")
+    #expect(urgeTitles.contains(followUp["summary"] ?? ""), "\(followUp)")
     #expect(!hasButtons(followUp), "nobody stays to hear them")
     #expect(sos.wait(timeout: 5) == 0, "\(contents(stderr))")
-    #expect(contents(stdout).contains("Noted: you stayed strong.\n"))
+    #expect(contents(stdout).contains("It passed. Thank you for staying with yourself.\n"))
     #expect(try stack.historyKinds() == ["delivery", "delivery", "stayed-strong", "urge"])
   }
 
@@ -245,15 +248,15 @@ struct ButtonTests {
 
     try stack.press("I want to reach out")
     let urge = try stack.waitForNotification(number: 3)
-    #expect(urge["summary"] == "Breathe. Put the phone down.")
+    #expect(urgeTitles.contains(urge["summary"] ?? ""), "\(urge)")
     #expect(urge["urgency"] == "CRITICAL")
     #expect(hasButtons(urge), "the daemon stays, so its answer carries the buttons again")
     try waitUntil("the answered one has left the screen") { try stack.displayed() == 1 }
 
-    try stack.press("I stayed strong")
+    try stack.press("It passed")
     let thanks = try stack.waitForNotification(number: 4)
-    #expect(thanks["summary"] == "You stayed strong")
-    try stack.home.waitForLog("answered: I stayed strong")
+    #expect(thanks["summary"] == "Thank you for staying with yourself")
+    try stack.home.waitForLog("answered: It passed")
     #expect(try stack.historyKinds() == ["delivery", "delivery", "delivery", "stayed-strong", "urge"])
     #expect(daemon.isRunning)
     daemon.signal(SIGTERM)
@@ -319,7 +322,7 @@ struct ProtocolTests {
     #expect(send.status == 0, "\(send.stderr)")
     let call = try #require(server.calls.first)
     #expect(
-      call["actions"] as? [String] == ["stayed-strong", "I stayed strong", "reach-out", "I want to reach out"])
+      call["actions"] as? [String] == ["stayed-strong", "It passed", "reach-out", "I want to reach out"])
   }
 
   @Test("the daemon sends replaces_id while its bubble is open, and a fresh one once it has closed")

@@ -234,7 +234,7 @@ struct DoctorTests {
     #expect(text.contains("✓ session bus: found through DBUS_SESSION_BUS_ADDRESS \(try Stack.busAddress())"))
     #expect(text.contains("✓ notification server: dunst"))
     #expect(text.contains("body-markup"))
-    #expect(text.contains("buttons: late-night and urge lines offer \"I stayed strong\""))
+    #expect(text.contains("buttons: late-night and urge lines offer \"It passed\""))
     #expect(text.contains("✓ config: the built-in default"))
 
     #expect(text.contains("✓ corpus: built-in"))

@@ -14,7 +14,7 @@ struct SendTests {
     let shown = try #require(try Stack.notification(containing: marker))
     #expect(shown["appname"] == "affirm")
     #expect(shown["body"] == "urge \(marker)")
-    #expect(shown["summary"] == "Breathe. Put the phone down.")
+    #expect(shown["summary"] == "Breathe. You're not alone in this.")
     #expect(shown["urgency"] == "CRITICAL")
     #expect(shown["category"] == "x-affirm.affirmation")
     #expect(shown["desktop_entry"] == "affirm")
@@ -76,7 +76,7 @@ struct SendTests {
     #expect(result.status == 0)
     #expect(
       result.stdout
-        == #"{"body":"Tom & Jerry \#(marker)","summary":"Breathe. Put the phone down.","tags":["late-night","urge"],"urgency":"critical"}"#
+        == #"{"body":"Tom & Jerry \#(marker)","summary":"Breathe. You're not alone in this.","tags":["late-night","urge"],"urgency":"critical"}"#
         + "\n")
     // The second run reads the corpus through its cached index: the same output, tags alike.
     let cached = try Affirm.run(["send", "--dry-run", "--json", "--urgency", "critical", "--corpus", corpus])
@@ -147,8 +147,9 @@ struct SendFailureTests {
   @Test("a bus daemon that is stopped: exit 69 within 3 s instead of GDBus's 25 s")
   func stoppedBus() throws {
     let bus = try PrivateBus()
+    let home = try TemporaryDirectory()
     bus.daemon.signal(SIGSTOP)
-    let result = try Affirm.run(["send"], environment: ["DBUS_SESSION_BUS_ADDRESS": bus.address])
+    let result = try Affirm.run(["send"], environment: ["DBUS_SESSION_BUS_ADDRESS": bus.address, "HOME": home.path])
     bus.daemon.signal(SIGCONT)
     #expect(result.status == 69)
     #expect(
@@ -160,7 +161,9 @@ struct SendFailureTests {
 
   @Test("a bus address that does not exist: exit 69 naming it")
   func deadAddress() throws {
-    let result = try Affirm.run(["send"], environment: ["DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/bus"])
+    let home = try TemporaryDirectory()
+    let result = try Affirm.run(
+      ["send"], environment: ["DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/bus", "HOME": home.path])
     #expect(result.status == 69)
     #expect(result.stderr.hasPrefix("affirm: cannot connect to the session bus at unix:path=/nonexistent/bus: "))
   }
@@ -262,5 +265,44 @@ struct BadInputTests {
       ["check", "--corpus", Affirm.packageRoot + "/affirmations"], environment: ["HOME": home.path])
     #expect(files.status == 0, "\(files.stdout)")
     #expect(files.stdout == result.stdout)
+    // Not one warning about the voice, and a coverage row for every idea.
+    let strict = try Affirm.run(["check", "--strict"], environment: ["HOME": home.path])
+    #expect(strict.status == 0, "\(strict.stdout)")
+    #expect(strict.stderr == "")
+    #expect(!strict.stdout.contains("warning:"))
+    #expect(strict.stdout.contains("\nidea "))
+    #expect(strict.stdout.contains("\nwaves "))
+  }
+
+  @Test("check warns about the voice of a user's corpus and still accepts it; --strict refuses it")
+  func checkWarnsAboutTheVoice() throws {
+    let directory = try TemporaryDirectory()
+    let corpus = try directory.write(
+      "mine.txt",
+      """
+      [late-night] idea: hey-is-not-effort
+      You deserve someone who puts in the effort that you need.
+      I deserve someone who puts in the effort I need.
+      Their text arrived. Leave it on read.
+      [late-night] idea: sunsets
+      Watch the sunset instead.
+
+      """)
+    let config = try directory.write(
+      "config.toml", "[[slot]]\nname = \"night\"\nat = [\"23:00\"]\ntags = [\"late-night\"]\n")
+    let result = try Affirm.run(["check", "--corpus", corpus, "--config", config])
+    #expect(result.status == 0, "\(result.stderr)")
+    let lines = result.stdout.split(separator: "\n").map(String.init)
+    #expect(
+      Array(lines.prefix(5)) == [
+        "\(corpus):5:20: warning: unknown idea key \"sunsets\"; use one of the ideas affirm check lists, or leave the key out",
+        "\(corpus):3: warning: says what \(corpus):2 says, in other words (5 of 5 content words shared); keep one",
+        "\(corpus):4:12: warning: \"arrived\" speaks of a message, a profile or a phone, but slot \"night\" shows this line when nothing happened; tag it sos (drawn only by affirm sos)",
+        "\(corpus):6: warning: idea \"sunsets\" has 1 line in slot \"night\"'s pool; give it at least 2, so it can come back without repeating the line",
+        "ok: 4 entries (late-night 4); config \(config): 1 slot",
+      ])
+    #expect(result.stderr == "affirm: 4 warnings\n")
+    let strict = try Affirm.run(["check", "--strict", "--corpus", corpus, "--config", config])
+    #expect(strict.status == 1)
   }
 }

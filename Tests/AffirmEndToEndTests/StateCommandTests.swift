@@ -14,7 +14,7 @@ struct StateCommandTests {
     let sos = try Affirm.run(
       ["sos", "--note", "the hey text", "--corpus", corpus, "--config", home.config], environment: environment)
     #expect(sos.status == 0, "\(sos.stderr)")
-    #expect(sos.stdout == "Logged. urge \(marker)\n")
+    #expect(sos.stdout == "urge \(marker)\nNoted in your history. Stay with yourself for a minute; this will pass.\n")
     let shown = try #require(try Stack.notification(containing: "urge \(marker)"))
     #expect(shown["urgency"] == "CRITICAL")
     #expect(shown["summary"]?.hasPrefix("Day ") == true)

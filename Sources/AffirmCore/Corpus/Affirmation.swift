@@ -25,9 +25,10 @@ public struct Affirmation: Sendable, Hashable {
     id = EntryID(text: text)
   }
 
-  /// Whether the entry carries any of `wanted`; an empty set means every entry is eligible.
+  /// Whether the entry carries any of `wanted`; an empty set means every entry but those
+  /// tagged `sos`, which speak of a moment only `affirm sos` knows has come.
   public func isEligible(forAnyOf wanted: Set<String>) -> Bool {
-    wanted.isEmpty || tags.contains(where: wanted.contains)
+    wanted.isEmpty ? !tags.contains(Moment.Tag.sos) : tags.contains(where: wanted.contains)
   }
 }
 

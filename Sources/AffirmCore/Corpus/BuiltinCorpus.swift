@@ -69,6 +69,7 @@ enum BuiltinCorpus {
       [late-night] idea: block-them
       If they keep reaching out, you may block them. Your peace is reason enough.
       Muting or blocking isn't dramatic. It's a door you're allowed to close.
+      Blocking someone who keeps reaching out is a boundary, not a punishment.
 
       [sos] idea: block-them
       If they keep writing, block them now. You can decide the rest tomorrow.
@@ -96,7 +97,7 @@ enum BuiltinCorpus {
       # --- hey-is-not-effort: a late-night "hey" is not effort ---
 
       [morning, self-worth] idea: hey-is-not-effort
-      A late-night "hey" is not effort. I deserve someone who shows up.
+      I am worth a real conversation, not a one-word text.
       Effort looks like plans, follow-through and care, not a "hey" at midnight.
 
       [late-night, self-worth] idea: hey-is-not-effort
@@ -129,7 +130,7 @@ enum BuiltinCorpus {
       If a crumb of attention comes tonight, you don't have to pick it up.
 
       [sos] idea: breadcrumbs
-      This is a breadcrumb. You deserve far more than that.
+      This is a breadcrumb. Put it down and look after yourself.
 
       # --- for-you: no contact is for your own well-being ---
 
@@ -142,7 +143,7 @@ enum BuiltinCorpus {
       [late-night] idea: for-you
       No contact is for your well-being. It isn't a game or a test for them.
       This isn't about what they think. It's about how you'll feel tomorrow.
-      Protecting your peace tonight is reason enough.
+      No contact is a kindness to yourself, even when it doesn't feel like one.
       You're not doing this to be noticed. You're doing it for you.
 
       [late-night, urge] idea: for-you
@@ -167,13 +168,13 @@ enum BuiltinCorpus {
       Reaching out won't get you what you want. It never did.
 
       [sos] idea: what-you-want
-      That message won't get you what you want. They don't want to give it.
+      Sending it won't bring what you're hoping for. Put the phone down and breathe.
 
       # --- gets-easier: the longer you persist, the better it gets ---
 
       [morning, healing] idea: gets-easier
-      The longer I persist, the better it gets.
-      In the beginning it's hard. It gets better the longer I keep going.
+      Persisting is working, even on the slow days.
+      I'm still near the beginning, and the beginning is the hardest part.
       Every day of no contact, I heal a little more.
       Another morning of no contact. It's getting easier, even if slowly.
 
@@ -193,7 +194,7 @@ enum BuiltinCorpus {
       My love and energy go into myself today.
       Today I give myself the effort I used to give them.
       One small thing for my own growth today: a walk, a page, a call.
-      Today I take off the rose-colored glasses and see it as it was.
+      I see them as they were, not as I hoped they'd be.
       I am worth the time and care I used to spend on them.
 
       [late-night, self-worth] idea: invest-in-yourself
@@ -252,13 +253,13 @@ enum BuiltinCorpus {
       I don't need their words to close this chapter.
 
       [late-night, healing] idea: closure-within
-      They can't give you the closure you're looking for. It comes from within.
+      They can't give you the closure you're looking for. You can find it yourself.
       Forgiveness is yours to give yourself. It doesn't need them.
       A late conversation won't bring closure. It would only reopen things.
       You can close this chapter without their permission.
 
       [late-night, urge] idea: closure-within
-      If you want to reach out for closure, remember: closure comes from within.
+      Reaching out for closure reopens the wound. Let it close on its own.
 
       [sos] idea: closure-within
       Don't ask them for closure. They can't give it. It's yours already.
@@ -267,7 +268,7 @@ enum BuiltinCorpus {
 
       [morning, healing] idea: center-of-pain
       Each day without contact puts more distance between me and the pain.
-      Contacting them would take me back to the center of the pain. I'm moving away from it.
+      I've come some way from the worst of it. I keep going.
 
       [late-night, healing] idea: center-of-pain
       Contacting them now would only take you back to the center of the pain.
@@ -317,8 +318,8 @@ enum BuiltinCorpus {
       # --- letting-go: let it go, as slowly as you need to, but keep letting go ---
 
       [morning, letting-go] idea: letting-go
-      I let it go as slowly as I need to, but I keep letting go.
-      Today I go my way and let them go theirs.
+      Letting go can be slow. Slow still counts.
+      My path goes somewhere new today, without them.
       Letting go clears my doorway for new things.
       If I don't let go, they keep occupying my mind. Today I take my mind back.
 
@@ -335,7 +336,7 @@ enum BuiltinCorpus {
       # --- deserve-better: you do deserve better; choose yourself ---
 
       [morning, self-worth] idea: deserve-better
-      I deserve someone who puts in the effort I need.
+      I'm done settling for less effort than I give.
       I do deserve better. Today I act like it.
       Choose yourself. Today, and again tomorrow.
       It's my job to give myself what I want. I start this morning.
@@ -359,7 +360,7 @@ enum BuiltinCorpus {
       I will come out of this happier, healthier and better prepared for love.
       I'm getting stronger, emotionally, mentally and spiritually.
       There are billions of people out there. My story doesn't end here.
-      Someone will want to walk the path with me. I don't lose faith in that.
+      There's a life ahead of me with more room in it.
 
       [late-night, healing] idea: future
       A year from now, tonight will be part of how you got stronger.
@@ -373,7 +374,7 @@ enum BuiltinCorpus {
       [morning] idea: safety
       Being safe matters more than being polite.
       It's my job to keep myself away from people who are dangerous for me.
-      If someone frightens me or won't leave me alone, I tell someone I trust.
+      If I'm afraid of someone, I don't keep it to myself.
 
       [late-night] idea: safety
       If they frighten you, save what they send and show someone you trust.

@@ -39,7 +39,12 @@ public struct CorpusIndex: EntryCatalog {
   let textStart: Int
 
   public func positions(forAnyOf tags: Set<String>) -> EntryPositions {
-    guard !tags.isEmpty else { return .all(count) }
+    let sos = knownTags.firstIndex(of: Moment.Tag.sos).map { UInt64(1) << UInt64($0) }
+    guard !tags.isEmpty else {
+      // Every entry but those only `affirm sos` may show.
+      guard let sos else { return .all(count) }
+      return EntryPositions((0..<count).filter { mask(at: $0) & sos == 0 })
+    }
     var wanted: UInt64 = 0
     for (bit, tag) in knownTags.enumerated() where tags.contains(tag) { wanted |= 1 << UInt64(bit) }
     return EntryPositions((0..<count).filter { mask(at: $0) & wanted != 0 })
@@ -63,7 +68,8 @@ public struct CorpusIndex: EntryCatalog {
     let fileNumber = Int(file.integer(at: files + position * 4, as: UInt32.self))
     let path = fileNumber < sources.count ? sources[fileNumber].path : "?"
     let line = Int(file.integer(at: lines + position * 4, as: UInt32.self))
-    return Affirmation(text: text, tags: tags, idea: idea(at: position), location: SourceLocation(file: path, line: line))
+    return Affirmation(
+      text: text, tags: tags, idea: idea(at: position), location: SourceLocation(file: path, line: line))
   }
 
   public func idea(at position: Int) -> String? {

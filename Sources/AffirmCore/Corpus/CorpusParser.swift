@@ -88,6 +88,10 @@ public struct CorpusParser: Sendable {
     guard isValidTag(lowered), !lowered.contains("_") else {
       return (nil, CorpusDiagnostic(at: here.with(column: keyColumn), .invalidIdeaKey(String(key))))
     }
+    // An idea of one's own still keeps its lines apart; check only says it is not the guide's.
+    guard Idea.keys.contains(lowered) else {
+      return (lowered, CorpusDiagnostic(at: here.with(column: keyColumn), .unknownIdeaKey(lowered)))
+    }
     return (lowered, nil)
   }
 
@@ -145,6 +149,14 @@ public struct CorpusDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
     case invalidIdeaKey(String)
     /// `[] idea: key`: an idea key needs tags for its entries.
     case ideaWithoutTags
+    /// A well-formed key that is not one of the guide's ideas (a warning: its entries count).
+    case unknownIdeaKey(String)
+  }
+
+  /// A warning leaves every entry in place; `affirm check` reports it without failing.
+  public var isWarning: Bool {
+    if case .unknownIdeaKey = problem { return true }
+    return false
   }
 
   public var location: SourceLocation
@@ -168,10 +180,13 @@ public struct CorpusDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
     case .tooLong(let length):
       "entry is \(length) characters long; keep it to \(CorpusParser.maximumEntryLength) so it fits a notification"
     case .duplicate(let first): "duplicate entry; it already stands at \(first)"
-    case .unexpectedAfterTagLine: "unexpected text after the tag line; name the idea as idea: key, like [morning] idea: waves"
+    case .unexpectedAfterTagLine:
+      "unexpected text after the tag line; name the idea as idea: key, like [morning] idea: waves"
     case .emptyIdeaKey: "empty idea key; name one after idea:, like idea: waves (affirm check lists the known keys)"
     case .invalidIdeaKey(let key): "idea key \"\(key)\" is not a word; use lowercase letters, digits and -"
     case .ideaWithoutTags: "idea key on a tag line with no tag; name at least one tag, like [late-night] idea: waves"
+    case .unknownIdeaKey(let key):
+      "unknown idea key \"\(key)\"; use one of the ideas affirm check lists, or leave the key out"
     }
   }
 }

@@ -4,7 +4,8 @@ public protocol EntryCatalog: Sendable {
   /// Every tag some entry carries, sorted.
   var knownTags: [String] { get }
   var count: Int { get }
-  /// Positions of the entries carrying any of `tags`; every position when `tags` is empty.
+  /// Positions of the entries carrying any of `tags`; when `tags` is empty, every position
+  /// but those of entries tagged `sos` (see `Affirmation.isEligible`).
   func positions(forAnyOf tags: Set<String>) -> EntryPositions
   func id(at position: Int) -> EntryID
   /// The idea key of the entry (see `Idea`); nil when it names none.
@@ -57,7 +58,7 @@ extension Corpus: EntryCatalog {
   public var count: Int { entries.count }
 
   public func positions(forAnyOf tags: Set<String>) -> EntryPositions {
-    tags.isEmpty
+    tags.isEmpty && !knownTags.contains(Moment.Tag.sos)
       ? .all(entries.count) : EntryPositions(entries.indices.filter { entries[$0].isEligible(forAnyOf: tags) })
   }
 
