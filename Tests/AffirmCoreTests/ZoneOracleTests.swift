@@ -61,7 +61,8 @@ struct ZoneOracleTests {
       let zone = try #require(TimeZoneRules.named(String(row[0])))
       let schedule = Schedule(slots: [], zone: zone)
       let date = try #require(LocalDate(iso: row[1]))
-      let window = schedule.window(on: date, from: try #require(WallTime(row[2])), until: try #require(WallTime(row[3])))
+      let window = schedule.window(
+        on: date, from: try #require(WallTime(row[2])), until: try #require(WallTime(row[3])))
       let expected = (try #require(Int64(row[4])), try #require(Int64(row[5])))
       if (window.start.seconds, window.end.seconds) != expected {
         mismatches.append("\(row[0]) \(row[1]) \(row[2])-\(row[3]): \(window), oracle \(expected)")
@@ -75,7 +76,9 @@ struct ZoneOracleTests {
     let apia = try #require(TimeZoneRules.named("Pacific/Apia"))
     let slot = Slot(name: "morning", timing: .at([WallTime(hour: 8, minute: 0)]))
     let schedule = Schedule(slots: [slot], zone: apia)
-    let oracle = try Self.rows("resolve.tsv").first { $0[0] == "Pacific/Apia" && $0[1] == "2011-12-30" && $0[2] == "08:00" }
+    let oracle = try Self.rows("resolve.tsv").first {
+      $0[0] == "Pacific/Apia" && $0[1] == "2011-12-30" && $0[2] == "08:00"
+    }
     let eight = try #require(oracle.flatMap { Int64($0[3]) })
     #expect(schedule.fireTimes(on: LocalDate(iso: "2011-12-30")!).isEmpty)
     #expect(schedule.fireTimes(on: LocalDate(iso: "2011-12-31")!).map(\.instant.seconds) == [eight])
