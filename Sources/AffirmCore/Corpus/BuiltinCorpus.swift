@@ -186,7 +186,7 @@ enum BuiltinCorpus {
       Tonight counts. Every night you stay away, you heal a little more.
 
       [late-night, urge] idea: gets-easier
-      Resisting no contact only prolongs the healing. Staying with it shortens it.
+      The longer you hold on to no contact, the sooner it eases. Tonight is part of that.
 
       # --- invest-in-yourself: your love and energy go into yourself ---
 
@@ -204,7 +204,7 @@ enum BuiltinCorpus {
       Rest is part of growing. You're allowed to go to sleep.
 
       [late-night, urge] idea: invest-in-yourself
-      Turn the urge toward yourself: what do you need right now? Give it to yourself.
+      If an urge comes, turn it toward yourself: what do you need? Give it to yourself.
 
       [sos] idea: invest-in-yourself
       Put that energy into yourself: stand up, drink some water, breathe out slowly.
@@ -294,7 +294,7 @@ enum BuiltinCorpus {
 
       [late-night, urge, healing] idea: waves
       An urge is a wave. It rises, peaks and passes, whether or not you reach out.
-      Urges come in waves. Wait this one out; it passes on its own.
+      An urge can feel endless. It isn't. Waves pass, and this kind does too.
 
       [sos] idea: waves
       This is a wave. Give it twenty minutes. It will pass without a message.
@@ -313,7 +313,7 @@ enum BuiltinCorpus {
       Remember the nights you waited for them. You don't have to wait anymore.
 
       [late-night, urge] idea: lucky-its-over
-      Before you reach out, remember the disrespect. You're lucky it's over.
+      If you feel pulled back tonight, remember the disrespect. You're lucky it's over.
 
       # --- letting-go: let it go, as slowly as you need to, but keep letting go ---
 
