@@ -4,7 +4,7 @@ import Testing
 
 @testable import AffirmCore
 
-@Suite("the state database's files: moved aside uniquely, opened by many at once")
+@Suite("the state database's files: moved aside under names of their own")
 struct StateFileTests {
   /// A directory for a damaged database, removed when the test ends.
   final class DamagedState {
@@ -39,46 +39,5 @@ struct StateFileTests {
     #expect(state.contents("state.sqlite.corrupt-1900000000") == Data("someone else's".utf8))
     #expect(state.contents("state.sqlite.corrupt-1900000000-2") == Data(repeating: 0x41, count: 4096))
     #expect(state.contents("state.sqlite.corrupt-1900000000-3") == Data(repeating: 0x42, count: 4096))
-  }
-
-  @Test("16 threads opening one damaged database at once: moved aside once, all share the fresh one", arguments: 0..<5)
-  func concurrentMoveAside(round: Int) async throws {
-    let state = try DamagedState()
-    try state.damage(0x43)
-    let path = state.path
-    let urges = try await withThrowingTaskGroup(of: Int.self) { group in
-      for index in 0..<16 {
-        group.addTask {
-          let store = try StateStore.open(path: path, now: Instant(seconds: 1_900_000_000), logger: quietLogger)
-          try store.recordUrge(at: Instant(seconds: Int64(index)), note: nil)
-          return 1
-        }
-      }
-      return try await group.reduce(0, +)
-    }
-    #expect(urges == 16)
-    let names = try FileManager.default.contentsOfDirectory(atPath: state.directory).filter { $0.contains(".corrupt-") }
-    #expect(names == ["state.sqlite.corrupt-1900000000"])
-    let store = try StateStore.open(path: path, now: Instant(seconds: 1_900_000_000), logger: quietLogger)
-    #expect(try store.urgeInstants().count == 16)
-  }
-
-  @Test("a fresh database is created and migrated once however many open it at once", arguments: 0..<5)
-  func concurrentCreation(round: Int) async throws {
-    let state = try DamagedState()
-    let path = state.path
-    let opened = try await withThrowingTaskGroup(of: Int.self) { group in
-      for index in 0..<16 {
-        group.addTask {
-          let store = try StateStore.open(path: path, now: Instant(seconds: 1_900_000_000), logger: quietLogger)
-          try store.recordUrge(at: Instant(seconds: Int64(index)), note: nil)
-          return 1
-        }
-      }
-      return try await group.reduce(0, +)
-    }
-    #expect(opened == 16)
-    let store = try StateStore.open(path: path, now: Instant(seconds: 1_900_000_000), logger: quietLogger)
-    #expect(try store.urgeInstants().count == 16)
   }
 }

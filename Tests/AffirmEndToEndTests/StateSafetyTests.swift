@@ -140,6 +140,25 @@ struct StateSafetyTests {
     print("concurrent first sends: \(recorded) of 600 recorded over 30 rounds of 20")
   }
 
+  @Test("20 writers at once finding one damaged database, 10 rounds: moved aside once, each writer recorded")
+  func concurrentMoveAside() throws {
+    let home = try Home()
+    for round in 0..<10 {
+      try? FileManager.default.removeItem(atPath: home.stateDirectory)
+      try FileManager.default.createDirectory(atPath: home.stateDirectory, withIntermediateDirectories: true)
+      try Data(repeating: 0x44, count: 4096).write(to: URL(fileURLWithPath: home.database))
+      let writers = try (0..<20).map { index in
+        try ChildProcess(
+          Affirm.binary, ["reset", "--date", "2026-01-01", "--config", home.home.config],
+          environment: home.environment, stderr: home.directory.path + "/reset-\(index).err")
+      }
+      #expect(writers.map { $0.wait() } == Array(repeating: 0, count: 20), "round \(round)")
+      let names = try FileManager.default.contentsOfDirectory(atPath: home.stateDirectory)
+      #expect(names.filter { $0.contains(".corrupt-") }.count == 1, "round \(round): \(names)")
+      #expect(try home.query("SELECT COUNT(*) FROM streak") == "20", "round \(round)")
+    }
+  }
+
   // MARK: - 7: symlinks and weak directories
 
   @Test(
