@@ -44,9 +44,13 @@ public final class StateStore: @unchecked Sendable {
     if let problem = StateFileSafety.problem(path: path) {
       throw .refused(path: path, reason: problem.description)
     }
-    let lock = DirectoryLock(directory)
-    defer { withExtendedLifetime(lock) {} }
-    let store = try openOrMoveAside(path: path, now: now, logger: logger)
+    let store: StateStore
+    do {
+      let lock = DirectoryLock(directory)
+      defer { withExtendedLifetime(lock) {} }
+      store = try openOrMoveAside(path: path, now: now, logger: logger)
+    }
+    // Outside the lock: this may wait for another process's write.
     store.closeAbandonedDeliveries(now: now)
     return store
   }
