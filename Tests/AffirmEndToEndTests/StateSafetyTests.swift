@@ -297,7 +297,12 @@ struct StateSafetyTests {
     let stats = try home.run(["stats"])
     #expect(stats.status == 0, "\(stats.stderr)")
     #expect(stats.stdout.contains("Urges logged: 1."), "\(stats.stdout)")
-    #expect(try home.run(["status"]).status == 0)
+    #expect(try home.run(["pause", "1h"]).status == 0)
+    _ = try home.query("UPDATE pause SET until = 'tomorrow'")
+    let status = try home.run(["status"])
+    #expect(status.status == 0)
+    #expect(status.stdout.hasPrefix("Not paused.\n"))
+    #expect(status.stderr.contains("skipped 1 unreadable row in the state database's pause (edited by hand?)\n"))
 
     let daemon = try ChildProcess(
       Affirm.binary, ["run", "--config", home.home.config], environment: home.environment,
