@@ -22,10 +22,17 @@ enum Affirm {
       .deletingLastPathComponent().path
   }
 
-  /// Runs `affirm arguments`; `environment` replaces the whole environment when given.
+  /// Runs `affirm arguments`; `environment` replaces the whole environment when given. Without
+  /// one, the test runner's environment, but with a state directory of this test process's own:
+  /// the user's real state database may have been written by another build of affirm.
   static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> RunResult {
-    try runProcess(binary, arguments, environment: environment)
+    try runProcess(binary, arguments, environment: environment ?? inheritedEnvironment)
   }
+
+  static let inheritedEnvironment: [String: String] = {
+    let state = FileManager.default.temporaryDirectory.appendingPathComponent("affirm-test-state-\(getpid())").path
+    return ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": state]) { $1 }
+  }()
 }
 
 func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> RunResult {
