@@ -22,17 +22,20 @@ enum Affirm {
       .deletingLastPathComponent().path
   }
 
-  /// Runs `affirm arguments`; `environment` replaces the whole environment when given. Without
-  /// one, the test runner's environment, but with a state directory of this test process's own:
-  /// the user's real state database may have been written by another build of affirm.
+  /// Runs `affirm arguments`; `environment` replaces the whole environment when given. Where
+  /// it would leave the state in the user's real home (no environment, or one with neither
+  /// HOME nor XDG_STATE_HOME), the state directory is one of this test process's own: the real
+  /// one may hold a database another build of affirm wrote.
   static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> RunResult {
-    try runProcess(binary, arguments, environment: environment ?? inheritedEnvironment)
+    var chosen = environment ?? ProcessInfo.processInfo.environment
+    if environment == nil || (chosen["HOME"] == nil && chosen["XDG_STATE_HOME"] == nil) {
+      chosen["XDG_STATE_HOME"] = privateStateHome
+    }
+    return try runProcess(binary, arguments, environment: chosen)
   }
 
-  static let inheritedEnvironment: [String: String] = {
-    let state = FileManager.default.temporaryDirectory.appendingPathComponent("affirm-test-state-\(getpid())").path
-    return ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": state]) { $1 }
-  }()
+  static let privateStateHome = FileManager.default.temporaryDirectory
+    .appendingPathComponent("affirm-test-state-\(getpid())").path
 }
 
 func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> RunResult {
