@@ -31,7 +31,11 @@ struct CommandContext {
     let path = StateStore.defaultPath(paths: paths)
     var store: StateStore?
     if readOnly {
-      store = try? StateStore.openReadOnly(path: path)
+      do {
+        store = try StateStore.openReadOnly(path: path, logger: logger)
+      } catch {
+        stateError = error
+      }
     } else {
       do {
         store = try StateStore.open(path: path, now: now, logger: logger)
@@ -47,6 +51,13 @@ struct CommandContext {
 
   var zone: TimeZoneRules { dispatcher.zone }
   var today: LocalDate { zone.localTime(at: now).date }
+
+  /// The store opened read-only: nil when there is none yet, and an error when there is one
+  /// that cannot be read (what a read-only command would print instead would be a guess).
+  func readableStore() throws -> StateStore? {
+    if let stateError { throw stateError }
+    return dispatcher.store
+  }
 
   /// The store, or the reason there is none.
   func requireStore() throws -> StateStore {

@@ -1,5 +1,6 @@
 import AffirmCore
 import AffirmNotify
+import AffirmSystem
 import ArgumentParser
 import FoundationEssentials
 
@@ -215,6 +216,10 @@ extension AffirmCommand {
 
     func checkState(_ report: inout DoctorReport) {
       let path = StateStore.defaultPath(paths: config.paths)
+      if let problem = StateFileSafety.problem(path: path) {
+        report.add(.problem, "state database: refused", details: [path, problem.description], fix: problem.fix)
+        return
+      }
       do throws(StateError) {
         guard let store = try StateStore.openReadOnly(path: path) else {
           report.add(
@@ -240,7 +245,16 @@ extension AffirmCommand {
 
     func checkDaemon(_ report: inout DoctorReport, binary: String) {
       let paths = config.paths
-      let lockPath = (paths.runtimeDirectory ?? paths.stateDirectory) + "/daemon.lock"
+      let lockPaths = InstanceLock.candidatePaths(
+        runtimeDirectory: paths.runtimeDirectory, stateDirectory: paths.stateDirectory)
+      // `affirm run` takes the first place it can use: a daemon holding any of them runs.
+      let found = lockPaths.filter { path in
+        var info = stat()
+        return lstat(path, &info) == 0
+      }
+      let lockPath =
+        found.first { if case .running = DaemonState(lockPath: $0) { true } else { false } } ?? found.first
+        ?? lockPaths[0]
       let locations = DesktopFiles.Locations(environment: config.environment)
       var setup: [String] = []
       var unitEnabled = false
@@ -306,7 +320,10 @@ extension AffirmCommand {
 
 /// A state error's reason without the wrapping of an internal error type's description.
 func plainReason(_ error: StateError) -> String {
-  guard case .unavailable(_, var reason) = error else { return "\(error)" }
+  var reason: String
+  switch error {
+  case .unavailable(_, let why), .unreadable(_, let why), .refused(_, let why): reason = why
+  }
   for wrapper in ["unusable(\"", "unavailable(\""] where reason.hasPrefix(wrapper) && reason.hasSuffix("\")") {
     reason = String(reason.dropFirst(wrapper.count).dropLast(2))
   }
@@ -321,7 +338,7 @@ enum DaemonState: Equatable {
   case unknown(String)
 
   init(lockPath: String) {
-    let descriptor = open(lockPath, O_RDONLY | O_CLOEXEC)
+    let descriptor = open(lockPath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
     guard descriptor >= 0 else {
       self = errno == ENOENT ? .notRunning(stalePid: nil) : .unknown(String(cString: strerror(errno)))
       return

@@ -24,31 +24,36 @@ extension AffirmCommand {
     func run() throws {
       let context = try reportingFailures { try CommandContext(config: config, readOnly: true) }
       let from = since.flatMap { LocalDate(iso: $0) }.map { context.zone.resolve($0, WallTime(hour: 0, minute: 0)) }
-      let items = try reportingFailures { try context.dispatcher.store?.history(since: from) ?? [] }
-      var output = json ? "[" : ""
-      for (index, item) in items.enumerated() {
-        let at = ISO8601.format(item.at, in: context.zone)
-        if json {
-          output += (index == 0 ? "\n  " : ",\n  ") + jsonObject(item, at: at)
-          continue
+      let store = try reportingFailures { try context.readableStore() }
+      // Printed as read, newest first: a long history never sits in memory whole.
+      var count = 0
+      try reportingFailures {
+        try store?.forEachHistoryItem(since: from) { item in
+          print(line(item, index: count, zone: context.zone), terminator: "")
+          count += 1
         }
-        switch item.kind {
-        case .delivery(let source, let slot, let body, let status, let reason):
-          let origin = slot.map { "slot \($0)" } ?? source
-          output += "\(at)  \(status.padding(9))  \(origin.padding(16))  \(body)"
-          if let reason { output += "  (\(reason))" }
-        case .urge(let note):
-          output += "\(at)  \("urge".padding(9))  \("sos".padding(16))  \(note ?? "")"
-        case .reset(let started):
-          output += "\(at)  \("reset".padding(9))  \("".padding(16))  day 1 is \(started)"
-        case .stayedStrong:
-          output += "\(at)  \("strong".padding(9))  \("button".padding(16))  the wave passed"
-        }
-        output += "\n"
       }
-      if json { output += items.isEmpty ? "]\n" : "\n]\n" }
-      if !json && items.isEmpty { output = "nothing yet\n" }
-      print(output, terminator: "")
+      if json { print(count == 0 ? "[]" : "\n]") }
+      if !json && count == 0 { print("nothing yet") }
+    }
+
+    func line(_ item: HistoryItem, index: Int, zone: TimeZoneRules) -> String {
+      let at = ISO8601.format(item.at, in: zone)
+      if json { return (index == 0 ? "[\n  " : ",\n  ") + jsonObject(item, at: at) }
+      var output: String
+      switch item.kind {
+      case .delivery(let source, let slot, let body, let status, let reason):
+        let origin = slot.map { "slot \($0)" } ?? source
+        output = "\(at)  \(status.padding(9))  \(origin.padding(16))  \(body)"
+        if let reason { output += "  (\(reason))" }
+      case .urge(let note):
+        output = "\(at)  \("urge".padding(9))  \("sos".padding(16))  \(note ?? "")"
+      case .reset(let started):
+        output = "\(at)  \("reset".padding(9))  \("".padding(16))  day 1 is \(started)"
+      case .stayedStrong:
+        output = "\(at)  \("strong".padding(9))  \("button".padding(16))  the wave passed"
+      }
+      return output + "\n"
     }
 
     func jsonObject(_ item: HistoryItem, at: String) -> String {

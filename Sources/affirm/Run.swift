@@ -48,13 +48,20 @@ extension AffirmCommand {
       // it does not start (exit 69, with the sentence that says how to install it).
       let pump = try reportingFailures { () throws -> MainContextPump in try MainContextPump() }
       let lock = try reportingFailures { () throws -> InstanceLock in
-        let lockPath = (paths.runtimeDirectory ?? paths.stateDirectory) + "/daemon.lock"
+        let candidates = InstanceLock.candidatePaths(
+          runtimeDirectory: paths.runtimeDirectory, stateDirectory: paths.stateDirectory)
         do throws(InstanceLock.Failure) {
-          return try InstanceLock(path: lockPath)
+          let (lock, skipped) = try InstanceLock.acquire(paths: candidates)
+          for case .unusable(let path, let reason) in skipped {
+            logger.warning("cannot lock \(path) (\(reason)); using \(lock.path) instead")
+          }
+          return lock
         } catch .held(let pid) {
           throw DaemonStartError.alreadyRunning(pid: pid)
         } catch .unusable(let path, let reason) {
           throw DaemonStartError.setup("cannot lock \(path): \(reason)")
+        } catch .refused(let path, let reason) {
+          throw DaemonStartError.setup("refusing the lock file \(path): \(reason)")
         }
       }
       let schedule = loaded.config.schedule(environment: environment)
@@ -65,9 +72,7 @@ extension AffirmCommand {
         logger.error("\(error); running without it: deliveries are not recorded and missed times are not remembered")
       }
       if let closed = try? store?.closeInterrupted(now: SystemWaiter.now()), closed > 0 {
-        logger.warning(
-          "\(closed) earlier deliver\(closed == 1 ? "y was" : "ies were") interrupted before the notification server answered; recorded as failed"
-        )
+        logger.warning("\(StateStore.interruptedSentence(count: closed))")
       }
       let marks = (try? store?.marks()) ?? [:]
       let explicitPath = config.path

@@ -14,7 +14,7 @@ extension AffirmCommand {
 
     func run() throws {
       let context = try reportingFailures { try CommandContext(config: config, readOnly: true) }
-      let store = context.dispatcher.store
+      let store = try reportingFailures { try context.readableStore() }
       let (resets, urges, shown, strong) = try reportingFailures {
         (
           try store?.resets() ?? [], try store?.urgeInstants() ?? [], try store?.deliveredCount() ?? 0,

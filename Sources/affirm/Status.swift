@@ -12,7 +12,7 @@ extension AffirmCommand {
     func run() throws {
       let context = try reportingFailures { try CommandContext(config: config, readOnly: true) }
       let settings = context.loaded.config
-      let paused = try reportingFailures { try context.dispatcher.store?.pausedUntil(now: context.now) }
+      let paused = try reportingFailures { try context.readableStore()?.pausedUntil(now: context.now) }
       if let paused {
         let critical = settings.pauseIncludesCritical ? "all notifications" : "all but critical ones"
         print("Paused until \(ISO8601.format(paused, in: context.zone)) (\(critical)).")

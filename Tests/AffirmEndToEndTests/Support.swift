@@ -22,10 +22,20 @@ enum Affirm {
       .deletingLastPathComponent().path
   }
 
-  /// Runs `affirm arguments`; `environment` replaces the whole environment when given.
+  /// Runs `affirm arguments`; `environment` replaces the whole environment when given. Where
+  /// it would leave the state in the user's real home (no environment, or one with neither
+  /// HOME nor XDG_STATE_HOME), the state directory is one of this test process's own: the real
+  /// one may hold a database another build of affirm wrote.
   static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> RunResult {
-    try runProcess(binary, arguments, environment: environment)
+    var chosen = environment ?? ProcessInfo.processInfo.environment
+    if environment == nil || (chosen["HOME"] == nil && chosen["XDG_STATE_HOME"] == nil) {
+      chosen["XDG_STATE_HOME"] = privateStateHome
+    }
+    return try runProcess(binary, arguments, environment: chosen)
   }
+
+  static let privateStateHome = FileManager.default.temporaryDirectory
+    .appendingPathComponent("affirm-test-state-\(getpid())").path
 }
 
 func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> RunResult {

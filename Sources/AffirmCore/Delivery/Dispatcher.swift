@@ -99,7 +99,7 @@ public struct Dispatcher {
     return Outcome(request: request, id: id, deliveryError: deliveryError, stateError: stateError)
   }
 
-  /// Acts on a button the person pressed. "I stayed strong" is recorded and thanked for;
+  /// Acts on a button the person pressed. "It passed" is recorded and thanked for;
   /// "I want to reach out" is the SOS flow: the urge is recorded and an urge line shown at
   /// once with critical urgency (with the buttons again when `offeringResponses`).
   /// Returns the outcome of what was shown, and the error if recording failed.

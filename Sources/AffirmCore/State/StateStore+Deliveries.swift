@@ -127,6 +127,36 @@ extension StateStore {
     }
   }
 
+  /// Records as failed the deliveries left pending longer than any delivery can take: a
+  /// one-shot send killed while the server was taking its notification leaves its row pending,
+  /// and with no daemon running nothing else would close it. Every writing open does this; a
+  /// failure here is left to the command's own write to report.
+  func closeAbandonedDeliveries(now: Instant) {
+    let cutoff = now.seconds - Self.pendingLifetime
+    do {
+      // A read through the partial index first: most opens find nothing and write nothing.
+      let found = try database.read { db in
+        try Bool.fetchOne(
+          db, sql: "SELECT EXISTS (SELECT 1 FROM delivery WHERE status = 'pending' AND at <= ?)", arguments: [cutoff])
+      }
+      guard found == true else { return }
+      let closed = try database.write { db in
+        try db.execute(
+          sql: "UPDATE delivery SET status = 'failed', reason = ? WHERE status = 'pending' AND at <= ?",
+          arguments: [Self.interruptedReason, cutoff])
+        return db.changesCount
+      }
+      if closed > 0 { logger.warning("\(Self.interruptedSentence(count: closed))") }
+    } catch {
+      return
+    }
+  }
+
+  /// The log line for deliveries found interrupted.
+  public static func interruptedSentence(count: Int) -> String {
+    "\(count) earlier deliver\(count == 1 ? "y was" : "ies were") interrupted before the notification server answered; recorded as failed"
+  }
+
   /// Which entries are still in the bag of `tags` (for `--dry-run`, which reserves nothing).
   public func preview(
     from catalog: some EntryCatalog, positions: EntryPositions, tags: [String], now: Instant, cooldown: Span?,
@@ -219,13 +249,21 @@ extension StateStore {
 
   // MARK: - The daemon's marks
 
+  /// The daemon's last fire time per slot. A mark that is not a plausible instant (edited by
+  /// hand) is left out, with one log line: the slot starts afresh.
   public func marks() throws(StateError) -> [String: Instant] {
     do {
       return try database.read { db in
         var marks: [String: Instant] = [:]
+        var skipped = 0
         for row in try Row.fetchAll(db, sql: "SELECT slot, at FROM mark") {
-          marks[row["slot"]] = Instant(seconds: row["at"])
+          guard let slot = Self.text(row[0]), let at = Self.instant(row[1]) else {
+            skipped += 1
+            continue
+          }
+          marks[slot] = at
         }
+        reportSkipped(skipped, in: "mark")
         return marks
       }
     } catch {

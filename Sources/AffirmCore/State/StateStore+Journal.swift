@@ -6,7 +6,7 @@ public struct HistoryItem: Sendable, Equatable {
     case delivery(source: String, slot: String?, body: String, status: String, reason: String?)
     case urge(note: String?)
     case reset(started: LocalDate)
-    /// "I stayed strong", pressed on a notification.
+    /// "It passed" (once "I stayed strong"), pressed on a notification.
     case stayedStrong
   }
 
@@ -25,7 +25,7 @@ extension StateStore {
     }
   }
 
-  /// Records a press of "I stayed strong".
+  /// Records a press of "It passed".
   public func recordStrength(at instant: Instant) throws(StateError) {
     do {
       try database.write { db in
@@ -36,7 +36,7 @@ extension StateStore {
     }
   }
 
-  /// How many times "I stayed strong" was pressed.
+  /// How many times "It passed" was pressed.
   public func strengthCount() throws(StateError) -> Int {
     do {
       // A database from before v3, opened read-only, has no table yet: none.
@@ -64,9 +64,17 @@ extension StateStore {
   public func resets() throws(StateError) -> [(started: LocalDate, at: Instant)] {
     do {
       return try database.read { db in
-        try Row.fetchAll(db, sql: "SELECT started, reset_at FROM streak ORDER BY id").compactMap { row in
-          LocalDate(iso: row["started"] as String).map { ($0, Instant(seconds: row["reset_at"])) }
+        var resets: [(started: LocalDate, at: Instant)] = []
+        var skipped = 0
+        for row in try Row.fetchAll(db, sql: "SELECT started, reset_at FROM streak ORDER BY id") {
+          guard let started = Self.text(row[0]).flatMap(LocalDate.init(iso:)), let at = Self.instant(row[1]) else {
+            skipped += 1
+            continue
+          }
+          resets.append((started, at))
         }
+        reportSkipped(skipped, in: "streak")
+        return resets
       }
     } catch {
       throw StateError.wrapping(error, path: path)
@@ -74,53 +82,99 @@ extension StateStore {
   }
 
   /// Deliveries, urges, resets and moments of strength since `since`, newest first.
-  public func history(since: Instant?, limit: Int = 10_000) throws(StateError) -> [HistoryItem] {
+  public func history(since: Instant?) throws(StateError) -> [HistoryItem] {
+    var items: [HistoryItem] = []
+    try forEachHistoryItem(since: since) { items.append($0) }
+    return items
+  }
+
+  /// Hands `body` every delivery, urge, reset and moment of strength since `since`, newest
+  /// first (the same instant: deliveries, urges, resets, then strength; newest row first),
+  /// without holding more than one row of each kind: four cursors, merged.
+  public func forEachHistoryItem(since: Instant?, _ body: (HistoryItem) throws -> Void) throws(StateError) {
     let from = since?.seconds ?? Int64.min
     do {
-      return try database.read { db in
-        var items: [HistoryItem] = []
-        for row in try Row.fetchAll(
-          db, sql: "SELECT at, source, slot, body, status, reason FROM delivery WHERE at >= ? ORDER BY id DESC LIMIT ?",
-          arguments: [from, limit])
-        {
-          items.append(
-            HistoryItem(
-              at: Instant(seconds: row["at"]),
-              kind: .delivery(
-                source: row["source"], slot: row["slot"], body: row["body"], status: row["status"],
-                reason: row["reason"])))
+      try database.read { db in
+        var sources: [HistoryCursor] = [
+          try HistoryCursor(
+            db,
+            sql: "SELECT at, source, slot, body, status, reason FROM delivery WHERE at >= ? ORDER BY at DESC, id DESC",
+            from: from, decode: Self.delivery),
+          try HistoryCursor(
+            db, sql: "SELECT at, note FROM urge WHERE at >= ? ORDER BY at DESC, id DESC", from: from,
+            decode: Self.urge),
+          try HistoryCursor(
+            db, sql: "SELECT reset_at, started FROM streak WHERE reset_at >= ? ORDER BY reset_at DESC, id DESC",
+            from: from, decode: Self.reset),
+        ]
+        if try db.tableExists("strength") {
+          sources.append(
+            try HistoryCursor(
+              db, sql: "SELECT at FROM strength WHERE at >= ? ORDER BY at DESC, id DESC", from: from,
+              decode: Self.strength))
         }
-        for row in try Row.fetchAll(
-          db, sql: "SELECT at, note FROM urge WHERE at >= ? ORDER BY id DESC LIMIT ?", arguments: [from, limit])
-        {
-          items.append(HistoryItem(at: Instant(seconds: row["at"]), kind: .urge(note: row["note"])))
-        }
-        for row in try Row.fetchAll(
-          db, sql: "SELECT started, reset_at FROM streak WHERE reset_at >= ? ORDER BY id DESC", arguments: [from])
-        {
-          if let date = LocalDate(iso: row["started"] as String) {
-            items.append(HistoryItem(at: Instant(seconds: row["reset_at"]), kind: .reset(started: date)))
+        var heads = try sources.indices.map { try sources[$0].next() }
+        while true {
+          var newest: Int?
+          for index in heads.indices {
+            guard let head = heads[index] else { continue }
+            if let current = newest, let best = heads[current], best.at >= head.at { continue }
+            newest = index
           }
+          guard let index = newest, let item = heads[index] else { break }
+          try body(item)
+          heads[index] = try sources[index].next()
         }
-        let strengths =
-          try db.tableExists("strength")
-          ? try Int64.fetchAll(
-            db, sql: "SELECT at FROM strength WHERE at >= ? ORDER BY id DESC LIMIT ?", arguments: [from, limit]) : []
-        for at in strengths {
-          items.append(HistoryItem(at: Instant(seconds: at), kind: .stayedStrong))
-        }
-        return items.sorted { $0.at > $1.at }
+        reportSkipped(sources.reduce(0) { $0 + $1.skippedRows }, in: "history")
       }
+    } catch let error as StateError {
+      throw error
     } catch {
       throw StateError.wrapping(error, path: path)
     }
+  }
+
+  private static func delivery(_ row: Row) -> HistoryItem? {
+    guard let at = instant(row[0]), let source = text(row[1]), let body = text(row[3]), let status = text(row[4])
+    else { return nil }
+    let slot: String? = row[2] as DatabaseValue == .null ? nil : text(row[2])
+    let reason: String? = row[5] as DatabaseValue == .null ? nil : text(row[5])
+    if row[2] as DatabaseValue != .null && slot == nil { return nil }
+    if row[5] as DatabaseValue != .null && reason == nil { return nil }
+    return HistoryItem(at: at, kind: .delivery(source: source, slot: slot, body: body, status: status, reason: reason))
+  }
+
+  private static func urge(_ row: Row) -> HistoryItem? {
+    guard let at = instant(row[0]) else { return nil }
+    let note = text(row[1])
+    if row[1] as DatabaseValue != .null && note == nil { return nil }
+    return HistoryItem(at: at, kind: .urge(note: note))
+  }
+
+  private static func reset(_ row: Row) -> HistoryItem? {
+    guard let at = instant(row[0]), let started = text(row[1]).flatMap(LocalDate.init(iso:)) else { return nil }
+    return HistoryItem(at: at, kind: .reset(started: started))
+  }
+
+  private static func strength(_ row: Row) -> HistoryItem? {
+    instant(row[0]).map { HistoryItem(at: $0, kind: .stayedStrong) }
   }
 
   /// The instants of every urge logged.
   public func urgeInstants() throws(StateError) -> [Instant] {
     do {
       return try database.read { db in
-        try Int64.fetchAll(db, sql: "SELECT at FROM urge ORDER BY at").map(Instant.init(seconds:))
+        var instants: [Instant] = []
+        var skipped = 0
+        for value in try DatabaseValue.fetchAll(db, sql: "SELECT at FROM urge ORDER BY at") {
+          guard let at = Self.instant(value) else {
+            skipped += 1
+            continue
+          }
+          instants.append(at)
+        }
+        reportSkipped(skipped, in: "urge")
+        return instants
       }
     } catch {
       throw StateError.wrapping(error, path: path)
@@ -136,5 +190,51 @@ extension StateStore {
     } catch {
       throw StateError.wrapping(error, path: path)
     }
+  }
+}
+
+// MARK: - Rows edited by hand
+
+extension StateStore {
+  /// The instants affirm can have written: the years 1 to 9999. Anything else in an `at`
+  /// column (text, a blob, INT64_MIN) was put there by hand.
+  static let plausibleSeconds: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+  static func instant(_ value: DatabaseValue) -> Instant? {
+    guard case .int64(let seconds) = value.storage, plausibleSeconds.contains(seconds) else { return nil }
+    return Instant(seconds: seconds)
+  }
+
+  static func text(_ value: DatabaseValue) -> String? {
+    guard case .string(let text) = value.storage else { return nil }
+    return text
+  }
+
+  /// One log line for the rows a read left out, however many.
+  func reportSkipped(_ count: Int, in table: String) {
+    guard count > 0 else { return }
+    logger.warning(
+      "skipped \(count) unreadable row\(count == 1 ? "" : "s") in the state database's \(table) (edited by hand?)")
+  }
+}
+
+/// One kind of history row, newest first, decoded as it is read; the rows it cannot read are
+/// left out and counted.
+final class HistoryCursor: Cursor {
+  private let rows: RowCursor
+  private let decode: (Row) -> HistoryItem?
+  private(set) var skippedRows = 0
+
+  init(_ db: Database, sql: String, from: Int64, decode: @escaping (Row) -> HistoryItem?) throws {
+    rows = try Row.fetchCursor(db, sql: sql, arguments: [from])
+    self.decode = decode
+  }
+
+  func next() throws -> HistoryItem? {
+    while let row = try rows.next() {
+      if let item = decode(row) { return item }
+      skippedRows += 1
+    }
+    return nil
   }
 }

@@ -27,10 +27,18 @@ extension StateStore {
   public func pausedUntil(now: Instant) throws(StateError) -> Instant? {
     do {
       // A database from before pauses existed, opened read-only, has no table yet: no pause.
-      let until = try database.read { db in
-        try db.tableExists("pause") ? try Int64.fetchOne(db, sql: "SELECT until FROM pause WHERE id = 1") : nil
+      // An end edited by hand into something affirm never writes is no pause, with a log line.
+      let until = try database.read { db -> Instant? in
+        guard try db.tableExists("pause"),
+          let value = try DatabaseValue.fetchOne(db, sql: "SELECT until FROM pause WHERE id = 1")
+        else { return nil }
+        guard let until = Self.instant(value) else {
+          reportSkipped(1, in: "pause")
+          return nil
+        }
+        return until
       }
-      return until.map(Instant.init(seconds:)).flatMap { $0 > now ? $0 : nil }
+      return until.flatMap { $0 > now ? $0 : nil }
     } catch {
       throw StateError.wrapping(error, path: path)
     }

@@ -15,6 +15,8 @@ public import Logging
 public final class StateStore: @unchecked Sendable {
   public let path: String
   let database: DatabaseQueue
+  /// Where a row that cannot be read (edited by hand) is reported, once per query.
+  let logger: Logger
 
   /// How long a reserved delivery with no outcome yet still holds its entry (a crash between
   /// reserving and delivering must not hide an entry forever).
@@ -23,46 +25,98 @@ public final class StateStore: @unchecked Sendable {
   public static func defaultPath(paths: AffirmPaths) -> String { paths.stateDirectory + "/state.sqlite" }
 
   /// Opens (creating when missing) the database. A file that is not SQLite, is damaged, or has
-  /// a newer schema than this build knows is moved aside to `<path>.corrupt-<timestamp>` and a
-  /// fresh one is started; it is never deleted.
+  /// a newer schema than this build knows is moved aside to `<path>.corrupt-<timestamp>` (with
+  /// `-2`, `-3`... when that name is taken: nothing is ever replaced) and a fresh one is started;
+  /// it is never deleted.
+  ///
+  /// Creating, migrating and moving aside all happen under a flock on the state directory, so
+  /// any number of processes opening a missing or damaged database at once agree on one file.
+  /// Not on the database file: closing a descriptor of it drops every fcntl lock this process
+  /// holds on it, SQLite's own among them, and the next process to close its connection then
+  /// takes itself for the last one and deletes the WAL this one goes on writing to.
   public static func open(path: String, now: Instant, logger: Logger) throws(StateError) -> StateStore {
+    let directory = Self.directory(of: path)
+    do {
+      try AtomicFile.makeDirectories(directory)
+    } catch {
+      throw .unavailable(path: path, reason: error.reason)
+    }
+    if let problem = StateFileSafety.problem(path: path) {
+      throw .refused(path: path, reason: problem.description)
+    }
+    let store: StateStore
+    do {
+      let lock = DirectoryLock(directory)
+      defer { withExtendedLifetime(lock) {} }
+      store = try openOrMoveAside(path: path, now: now, logger: logger)
+    }
+    // Outside the lock: this may wait for another process's write.
+    store.closeAbandonedDeliveries(now: now)
+    return store
+  }
+
+  private static func openOrMoveAside(path: String, now: Instant, logger: Logger) throws(StateError) -> StateStore {
     let reason: String
     do throws(StateStoreOpenFailure) {
-      return try StateStore(path: path)
+      return try StateStore(path: path, logger: logger)
     } catch {
       switch error {
       case .unavailable(let why): throw .unavailable(path: path, reason: why)
       case .unusable(let why): reason = why
       }
     }
-    let aside = path + ".corrupt-\(now.seconds)"
-    guard rename(path, aside) == 0 else {
+    let aside: String
+    switch StateFileSafety.moveAside(path, stamp: now.seconds) {
+    case .success(let name): aside = name
+    case .failure(let failure):
       throw .unavailable(
-        path: path, reason: "\(reason), and it cannot be moved aside: \(String(cString: strerror(errno)))")
+        path: path, reason: "\(reason), and it cannot be moved aside: \(String(cString: strerror(failure.code)))")
     }
-    for suffix in ["-wal", "-shm"] { _ = rename(path + suffix, aside + suffix) }
+    for suffix in ["-wal", "-shm"] { _ = StateFileSafety.moveWithoutReplacing(path + suffix, to: aside + suffix) }
     logger.error("the state database was unusable (\(reason)); moved it to \(aside) and started a fresh one")
     do throws(StateStoreOpenFailure) {
-      return try StateStore(path: path)
+      return try StateStore(path: path, logger: logger)
     } catch {
-      throw .unavailable(path: path, reason: "\(error)")
+      switch error {
+      case .unavailable(let why), .unusable(let why): throw .unavailable(path: path, reason: why)
+      }
     }
   }
 
   /// Opens an existing database without writing anything, for `--dry-run`, history and stats;
-  /// nil when there is none yet.
-  public static func openReadOnly(path: String) throws(StateError) -> StateStore? {
-    guard access(path, F_OK) == 0 else { return nil }
-    do {
-      return try StateStore(path: path, readOnly: true)
+  /// nil when there is none yet (or another process is still creating it).
+  public static func openReadOnly(path: String, logger: Logger = Logger(label: "state")) throws(StateError)
+    -> StateStore?
+  {
+    if let problem = StateFileSafety.problem(path: path) {
+      throw .refused(path: path, reason: problem.description)
+    }
+    var info = stat()
+    guard lstat(path, &info) == 0 else {
+      if errno == ENOENT { return nil }
+      throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+    }
+    let store: StateStore
+    do throws(StateStoreOpenFailure) {
+      store = try StateStore(path: path, readOnly: true, logger: logger)
     } catch {
-      throw .unavailable(path: path, reason: "\(error)")
+      switch error {
+      case .unavailable(let why), .unusable(let why): throw .unreadable(path: path, reason: why)
+      }
+    }
+    do {
+      return try store.database.read { try $0.tableExists("delivery") } ? store : nil
+    } catch let error as DatabaseError {
+      throw .unreadable(path: path, reason: error.message ?? "\(error.resultCode)")
+    } catch {
+      throw .unreadable(path: path, reason: "\(error)")
     }
   }
 
-  private init(path: String, readOnly: Bool = false) throws(StateStoreOpenFailure) {
+  private init(path: String, readOnly: Bool = false, logger: Logger) throws(StateStoreOpenFailure) {
     self.path = path
-    if !readOnly { try Self.prepareFiles(path) }
+    self.logger = logger
+    if !readOnly { try Self.prepareFile(path) }
     var configuration = Configuration()
     configuration.busyMode = .timeout(10)
     configuration.readonly = readOnly
@@ -80,14 +134,6 @@ public final class StateStore: @unchecked Sendable {
         throw StateStoreOpenFailure.unusable("it was written by a newer affirm (unknown schema)")
       }
       if !readOnly, try !database.read({ try migrator.hasCompletedMigrations($0) }) {
-        // Two processes creating the database at once would both run the migrations; a
-        // flock on its directory makes the second wait and then find them done. Not on the
-        // database file: closing a descriptor of it drops every fcntl lock this process holds
-        // on it, SQLite's own among them, and the next process to close its connection then
-        // takes itself for the last one and deletes the WAL this one goes on writing to.
-        let descriptor = Glibc.open(Self.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if descriptor >= 0 { flock(descriptor, LOCK_EX) }
-        defer { if descriptor >= 0 { close(descriptor) } }
         try migrator.migrate(database)
       }
     } catch let failure as StateStoreOpenFailure {
@@ -123,23 +169,17 @@ public final class StateStore: @unchecked Sendable {
     }
   }
 
-  /// The directory 0700 and the file 0600, created before SQLite does (SQLite gives its
-  /// -wal and -shm files the database file's mode).
-  private static func prepareFiles(_ path: String) throws(StateStoreOpenFailure) {
-    if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-      do {
-        try AtomicFile.makeDirectories(String(path[..<slash]))
-      } catch {
-        throw .unavailable(error.reason)
-      }
-    }
+  /// The file 0600, created before SQLite does (SQLite gives its -wal and -shm files the
+  /// database file's mode), never through a symlink.
+  private static func prepareFile(_ path: String) throws(StateStoreOpenFailure) {
     // Only when missing: closing a descriptor of a database this process already has open
-    // would drop its locks (see init).
-    guard access(path, F_OK) != 0 else { return }
-    let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    // would drop its locks (see open).
+    var info = stat()
+    guard lstat(path, &info) != 0 else { return }
+    let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
     if descriptor >= 0 {
       close(descriptor)
-    } else if errno != EACCES && errno != EROFS {
+    } else if errno != EACCES && errno != EROFS && errno != EEXIST {
       throw .unavailable(String(cString: strerror(errno)))
     }
   }
@@ -188,7 +228,7 @@ public final class StateStore: @unchecked Sendable {
     migrator.registerMigration("v3: strength") { db in
       try db.create(table: "strength") { t in
         t.autoIncrementedPrimaryKey("id")
-        t.column("at", .integer).notNull()  // when "I stayed strong" was pressed
+        t.column("at", .integer).notNull()  // when "It passed" (once "I stayed strong") was pressed
       }
     }
     migrator.registerMigration("v4: idea") { db in
@@ -200,6 +240,13 @@ public final class StateStore: @unchecked Sendable {
         t.add(column: "idea", .text)
         t.add(column: "night", .boolean)
       }
+    }
+    migrator.registerMigration("v5: pending and time indexes") { db in
+      // Every writing command looks for deliveries a killed process left pending; history
+      // pages through each kind newest first.
+      try db.execute(sql: "CREATE INDEX delivery_pending ON delivery (at) WHERE status = 'pending'")
+      try db.create(index: "delivery_at", on: "delivery", columns: ["at"])
+      try db.create(index: "urge_at", on: "urge", columns: ["at"])
     }
     return migrator
   }
@@ -215,12 +262,18 @@ enum StateStoreOpenFailure: Error {
 /// The state database could not be used; the notification may still have been shown.
 public enum StateError: UserFacingError, Equatable {
   case unavailable(path: String, reason: String)
+  /// A read-only command could not read it: what it would print would be a guess.
+  case unreadable(path: String, reason: String)
+  /// A symlink, or a directory others own or may write: never opened (see `StateFileProblem`).
+  case refused(path: String, reason: String)
 
   public var exitStatus: Int32 { ExitStatus.temporaryFailure }
 
   public var description: String {
     switch self {
     case .unavailable(let path, let reason): "cannot use the state database \(path): \(reason)"
+    case .unreadable(let path, let reason): "the state cannot be read from \(path): \(reason)"
+    case .refused(let path, let reason): "refusing the state database \(path): \(reason)"
     }
   }
 
