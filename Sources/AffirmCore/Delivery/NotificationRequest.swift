@@ -54,62 +54,6 @@ public struct NotificationRequest: Sendable, Equatable {
   }
 }
 
-/// The moment a set of tags speaks of: what a notification about them is titled, whether it
-/// is a night line, whether it offers the buttons. The one place that reads meaning into tags.
-public enum Moment: Sendable, Equatable {
-  /// `urge` or `sos`: the wish to reach out.
-  case urge
-  case lateNight
-  case morning
-  case healing
-  case other
-
-  public init(tags: [String]) {
-    if tags.contains(Tag.urge) || tags.contains(Tag.sos) {
-      self = .urge
-    } else if tags.contains(Tag.lateNight) {
-      self = .lateNight
-    } else if tags.contains(Tag.morning) {
-      self = .morning
-    } else if tags.contains(Tag.healing) {
-      self = .healing
-    } else {
-      self = .other
-    }
-  }
-
-  /// The tags that carry a meaning of their own.
-  public enum Tag {
-    public static let morning = "morning"
-    public static let lateNight = "late-night"
-    public static let urge = "urge"
-    /// Lines only `affirm sos` draws: they may speak of the phone in hand or a message that came.
-    public static let sos = "sos"
-    public static let healing = "healing"
-    /// What `affirm sos` and the "I want to reach out" button draw from.
-    public static let sosDraws = [urge, sos]
-  }
-
-  /// A night line: shown late, never the place to mark a milestone, offered with the buttons.
-  public var isNight: Bool { self == .urge || self == .lateNight }
-
-  /// Short, kind headings; the first that does not repeat the line under it is used.
-  public var titles: [String] {
-    switch self {
-    case .urge: ["Breathe. You're not alone in this.", "Stay with yourself for a minute."]
-    case .lateNight: ["It's late. Be gentle with yourself.", "Rest now. Tonight, you come first."]
-    case .morning: ["Good morning", "A new day"]
-    case .healing: ["It gets easier", "Step by step"]
-    case .other: ["Keep going", "Step by step"]
-    }
-  }
-
-  /// The title for `line`: never one that says what the line says.
-  public func title(for line: String) -> String {
-    titles.first { !Wording.titleRepeats($0, line: line) } ?? titles[0]
-  }
-}
-
 /// Escapes text for a server that reads the body as markup (it lists `body-markup`),
 /// so that `Tom & Jerry <3` arrives exactly as written.
 public func escapeMarkup(_ text: String) -> String {
