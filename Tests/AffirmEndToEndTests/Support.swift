@@ -52,8 +52,6 @@ func runProcess(_ executable: String, _ arguments: [String], environment: [Strin
 final class ChildProcess: @unchecked Sendable {
   let pid: pid_t
   private var status: Int32?
-  /// The child's peak resident set in KiB (ru_maxrss), once it has been reaped.
-  private(set) var peakResidentKiB: Int?
 
   init(
     _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
@@ -104,9 +102,7 @@ final class ChildProcess: @unchecked Sendable {
   func wait() -> Int32 {
     if let status { return status }
     var raw: Int32 = 0
-    var usage = rusage()
-    while wait4(pid, &raw, 0, &usage) < 0 && errno == EINTR {}
-    peakResidentKiB = usage.ru_maxrss
+    while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
     let decoded = Self.decode(raw)
     status = decoded
     return decoded
@@ -118,9 +114,7 @@ final class ChildProcess: @unchecked Sendable {
     let deadline = Date().addingTimeInterval(timeout)
     repeat {
       var raw: Int32 = 0
-      var usage = rusage()
-      if wait4(pid, &raw, WNOHANG, &usage) == pid {
-        peakResidentKiB = usage.ru_maxrss
+      if waitpid(pid, &raw, WNOHANG) == pid {
         status = Self.decode(raw)
         return status
       }
