@@ -286,8 +286,16 @@ public final class LibNotifyNotifier: Notifier {
     return reply
   }
 
-  private func callServer(_ method: String, timeout: Double, patience: Double = 6) throws(DeliveryError)
-    -> OpaquePointer?
+  /// How much longer than `answerTimeout` a server that is running (not stopped) may take:
+  /// it may only be busy (fifty notifications at once). The two together stay under the
+  /// README's bound of 3 s for a hung server, with room for the bus calls and start-up.
+  static let patience = 1.0
+
+  /// Calls `method` on the server, waiting `timeout` and then, for a server that runs but has
+  /// not answered, `patience` more. A hung server costs `timeout + patience` in all, and the
+  /// error names that total.
+  private func callServer(_ method: String, timeout: Double, patience: Double = LibNotifyNotifier.patience)
+    throws(DeliveryError) -> OpaquePointer?
   {
     var error: UnsafeMutablePointer<GError>?
     let reply = g_dbus_connection_call_sync(
@@ -300,9 +308,13 @@ public final class LibNotifyNotifier: Notifier {
       g_error_free(error)
       let pid = serverProcessID()
       // A stopped server (SIGSTOP, a debugger) will not answer: say so now. A running one
-      // may only be busy (fifty notifications at once): give it longer before giving up.
+      // may only be busy: give it a little longer before giving up.
       if patience > 0, let pid, !Self.isStopped(pid: pid) {
-        return try callServer(method, timeout: patience, patience: 0)
+        do throws(DeliveryError) {
+          return try callServer(method, timeout: patience, patience: 0)
+        } catch .serverNotResponding(let pid, let waited) {
+          throw .serverNotResponding(pid: pid, seconds: timeout + waited)
+        }
       }
       throw .serverNotResponding(pid: pid, seconds: timeout)
     }

@@ -33,6 +33,8 @@ extension AffirmCommand {
         }
       }
       let logger = bootstrapLogging(command: "run")
+      // SIGTERM is answered within a second even while the loop is busy (a hung server).
+      TerminationWatch.start(logger: logger)
       let environment = config.environment
       let paths = config.paths
 

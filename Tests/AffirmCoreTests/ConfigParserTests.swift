@@ -128,7 +128,13 @@ struct ConfigParserTests {
       message: "unknown time zone \"Mars/Olympus_Mons\" (use a name from /usr/share/zoneinfo, such as Europe/Berlin)"),
     Bad(
       toml: "[[slot]]\nname = \"a\"\nfrom = \"23:00\"\nuntil = \"02:00\"\nevery = \"0m\"\n", location: "5:9",
-      message: "every must be longer than 0s, like \"30m\""),
+      message: "every = \"0m\" is too often: every must be at least 1m, like \"30m\""),
+    Bad(
+      toml: "[[slot]]\nname = \"a\"\nfrom = \"08:00\"\nuntil = \"09:00\"\nevery = \"59s\"\n", location: "5:9",
+      message: "every = \"59s\" is too often: every must be at least 1m, like \"30m\""),
+    Bad(
+      toml: (0..<101).map { "[[slot]]\nname = \"s\($0)\"\nat = \"08:00\"\n" }.joined(),
+      location: "301:1", message: "too many slots: at most 100 are allowed; merge slots that share tags and urgency"),
     Bad(
       toml: "[[slot]]\nname = \"a\"\nfrom = \"10:00\"\nuntil = \"11:00\"\nrandom = 3\nmin_gap = \"45m\"\n",
       location: "5:10",

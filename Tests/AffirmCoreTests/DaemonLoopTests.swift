@@ -248,4 +248,73 @@ struct DaemonLoopTests {
         "morning 2027-05-10T08:00:00+02:00", "late-night 2027-05-10T23:00:00+02:00", "noon 2027-05-11T12:00:00+02:00",
       ])
   }
+
+  @Test("a saved mark a day ahead (the clock was ahead) is clamped to now, logged once: delivered at the real time")
+  func futureMark() {
+    let start = instant("2027-05-10T07:00:00+02:00")
+    let ahead = [
+      "morning": instant("2027-05-11T08:00:00+02:00"), "late-night": instant("2027-05-11T23:30:00+02:00"),
+    ]
+    let lines = LogLines()
+    var host = SimulatedHost(start: start, end: instant("2027-05-10T23:45:00+02:00"))
+    var loop = DaemonLoop(schedule: schedule, marks: ahead, logger: Logger(label: "test", factory: { _ in lines }))
+    #expect(loop.run(host: &host) == 0)
+    // The same times as a daemon that never saw the clock ahead: the next real ones.
+    #expect(
+      host.delivered.map { "\($0.slot) \(local($0, schedule))" } == [
+        "morning 2027-05-10T08:00:00+02:00", "late-night 2027-05-10T23:00:00+02:00",
+        "late-night 2027-05-10T23:30:00+02:00",
+      ])
+    #expect(lines.messages.filter { $0.contains("lies in the future") }.count == 1)
+    // What the daemon logs as next at start is what it then delivers.
+    #expect(lines.messages.first { $0.hasPrefix("started") }?.contains("2027-05-10T08:00:00+02:00 morning") == true)
+    #expect(host.savedMarks["morning"] == instant("2027-05-10T08:00:00+02:00"))
+  }
+
+  @Test("a mark far in the future (INT64_MAX) or far in the past costs nothing and is never trusted")
+  func extremeMarks() {
+    let start = instant("2027-05-10T07:59:00+02:00")
+    for mark in [Instant(seconds: .max), Instant(seconds: 0), Instant(seconds: .min)] {
+      var host = SimulatedHost(start: start, end: instant("2027-05-10T08:30:00+02:00"))
+      _ = runDaemon(schedule, &host, marks: ["morning": mark, "late-night": mark])
+      #expect(host.delivered.map { local($0, schedule) } == ["2027-05-10T08:00:00+02:00"], "mark \(mark)")
+    }
+  }
+
+  @Test("catch-up computes only the newest missed time: a 1 s slot whose mark is a year old, 50 such slots")
+  func catchUpIsLazy() {
+    // Below the config's floor on purpose: the core must not depend on it to stay small.
+    let slots = (0..<50).map {
+      Slot(
+        name: "s\($0)", timing: .every(from: WallTime("00:00")!, until: WallTime("00:00")!, interval: Span(seconds: 1)))
+    }
+    let fast = Schedule(slots: slots, zone: schedule.zone)
+    let now = instant("2027-05-10T12:00:00+02:00")
+    let yearAgo = now.adding(seconds: -365 * 86_400)
+    var loop = DaemonLoop(
+      schedule: fast, marks: Dictionary(uniqueKeysWithValues: slots.map { ($0.name, yearAgo) }),
+      logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    let due = loop.takeDue(at: now)
+    #expect(due.count == 50)
+    #expect(due.allSatisfy { $0.instant == now })
+    #expect(loop.nextFire(after: now)?.instant == now.adding(seconds: 1))
+    #expect(fast.upcoming(after: now, count: 3).map(\.instant) == Array(repeating: now.adding(seconds: 1), count: 3))
+  }
+}
+
+/// Keeps each log message with its metadata, for tests that check what the daemon says.
+final class LogLines: LogHandler, @unchecked Sendable {
+  var logLevel: Logger.Level = .trace
+  var metadata: Logger.Metadata = [:]
+  private(set) var messages: [String] = []
+
+  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    get { metadata[key] }
+    set { metadata[key] = newValue }
+  }
+
+  func log(event: LogEvent) {
+    let details = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    messages.append(([event.message.description] + details).joined(separator: " "))
+  }
 }

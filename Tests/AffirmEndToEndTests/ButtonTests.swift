@@ -273,7 +273,8 @@ final class FakeServer {
   let home: DaemonHome
   let log: String
 
-  init(capabilities: [String], closeAfter: Double? = nil) throws {
+  /// `neverAnswer`: methods the server keeps unanswered ("all" for every one).
+  init(capabilities: [String], closeAfter: Double? = nil, neverAnswer: [String] = []) throws {
     bus = try PrivateBus()
     home = try DaemonHome()
     log = bus.directory.path + "/notify.log"
@@ -281,7 +282,8 @@ final class FakeServer {
     server = try ChildProcess(
       "/usr/bin/python3",
       [script, log, "--capabilities", capabilities.joined(separator: ",")]
-        + (closeAfter.map { ["--close-after", "\($0)"] } ?? []),
+        + (closeAfter.map { ["--close-after", "\($0)"] } ?? [])
+        + (neverAnswer.isEmpty ? [] : ["--never-answer", neverAnswer.joined(separator: ",")]),
       environment: ["DBUS_SESSION_BUS_ADDRESS": bus.address, "PATH": "/usr/bin:/bin"],
       stderr: bus.directory.path + "/server.err")
     try waitUntil("the fake server owns org.freedesktop.Notifications") { try bus.hasNotificationServer() }

@@ -2,11 +2,17 @@
 """A minimal freedesktop notification server for the tests, with the capabilities it is given.
 
 Usage: fake-notification-server.py LOG [--capabilities body,body-markup] [--close-after SECONDS]
+                                     [--never-answer all|METHOD,...]
 
 Owns org.freedesktop.Notifications on the session bus in DBUS_SESSION_BUS_ADDRESS, writes one
 JSON line per Notify call to LOG (what arrived, as sent), and with --close-after closes each
 notification that long after it was shown (NotificationClosed, reason 1: expired). It shows
 the parts of the protocol dunst cannot: a server without `actions`, and the raw replaces_id.
+
+With --never-answer it is a hung server that still runs: it owns the name and has the object
+registered (GDBus would answer a call to an unregistered path with an error at once), but it
+keeps each call of the named methods (or of all) and never returns it. With it, each such call
+is logged as {"unanswered": METHOD}.
 """
 
 import argparse
@@ -40,9 +46,12 @@ def main():
     parser.add_argument("log")
     parser.add_argument("--capabilities", default="body")
     parser.add_argument("--close-after", type=float, default=None)
+    parser.add_argument("--never-answer", default="")
     options = parser.parse_args()
     capabilities = [c for c in options.capabilities.split(",") if c]
     state = {"next": 1}
+    never = set(m for m in options.never_answer.split(",") if m)
+    unanswered = []  # kept alive: a dropped invocation must not turn into a reply
     log = open(options.log, "a", buffering=1)
     node = Gio.DBusNodeInfo.new_for_xml(INTERFACE)
     loop = GLib.MainLoop()
@@ -54,7 +63,10 @@ def main():
         return False
 
     def on_call(connection, sender, path, interface, method, parameters, invocation):
-        if method == "GetCapabilities":
+        if "all" in never or method in never:
+            unanswered.append(invocation)
+            log.write(json.dumps({"unanswered": method}) + "\n")
+        elif method == "GetCapabilities":
             invocation.return_value(GLib.Variant("(as)", (capabilities,)))
         elif method == "GetServerInformation":
             invocation.return_value(GLib.Variant("(ssss)", ("fake", "affirm tests", "1", "1.2")))

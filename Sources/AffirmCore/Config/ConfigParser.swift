@@ -6,6 +6,14 @@ public enum ConfigParser {
     "name", "at", "from", "until", "every", "random", "min_gap", "days", "tags", "urgency", "grace",
   ]
 
+  /// The most slots a config may have: each costs the daemon a little on every wake.
+  public static let maximumSlots = 100
+  /// The shortest `every`: a notifier that fires more often than once a minute is a mistake,
+  /// and the floor keeps a day's fire times few enough to reason about.
+  public static let minimumEvery = Span(seconds: 60)
+  /// The most `at` times one slot may list, as for `random` (one a minute for a whole day).
+  public static let maximumTimesPerDay = 1440
+
   public static func parse(_ bytes: [UInt8], file: String) throws(ConfigError) -> Config {
     let root: TOMLTable
     do {
@@ -52,6 +60,11 @@ public enum ConfigParser {
         throw ConfigError(entry.keyLocation, "slot must be written as [[slot]] tables, not as \(entry.value.typeName)")
       }
       for value in values {
+        guard slots.count < maximumSlots else {
+          throw ConfigError(
+            value.location,
+            "too many slots: at most \(maximumSlots) are allowed; merge slots that share tags and urgency")
+        }
         guard case .table(let table) = value.kind else {
           throw ConfigError(value.location, "each slot must be a table ([[slot]]), not \(article(value.typeName))")
         }
@@ -126,6 +139,10 @@ public enum ConfigParser {
       guard !values.isEmpty else {
         throw ConfigError(entry.value.location, "at needs at least one time, like [\"08:00\"]")
       }
+      guard values.count <= maximumTimesPerDay else {
+        throw ConfigError(
+          entry.value.location, "at lists \(values.count) times; at most \(maximumTimesPerDay) are allowed")
+      }
       var times: [WallTime] = []
       let key = entry.value.arrayValue == nil ? "at" : "each time in at"
       for value in values { times.append(try wallTime(value, key: key)) }
@@ -137,8 +154,10 @@ public enum ConfigParser {
       }
       let entry = table["every"]!
       let interval = try span(entry)
-      guard interval.seconds > 0 else {
-        throw ConfigError(entry.value.location, "every must be longer than 0s, like \"30m\"")
+      guard interval >= minimumEvery else {
+        throw ConfigError(
+          entry.value.location,
+          "every = \"\(try string(entry))\" is too often: every must be at least \(minimumEvery), like \"30m\"")
       }
       timing = .every(from: from, until: until, interval: interval)
     default:

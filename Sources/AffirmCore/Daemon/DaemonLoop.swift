@@ -42,16 +42,47 @@ public struct DaemonLoop {
   public private(set) var marks: [String: Instant]
   var logger: Logger
 
+  /// Per slot, a fire time this daemon handled that lies ahead again because the clock was
+  /// stepped back while it ran: the one fire time not shown a second time when it comes round.
+  var handledAhead: [String: Instant] = [:]
+
   public init(schedule: Schedule, marks: [String: Instant], logger: Logger) {
     self.schedule = schedule
     self.marks = marks
     self.logger = logger
   }
 
+  /// Clamps every mark later than `now` to `now`, with one log line.
+  ///
+  /// A mark is a fire time already handled, so one in the future is impossible: the clock was
+  /// ahead when it was saved (a dual boot whose other system keeps the hardware clock in local
+  /// time, until NTP corrects it) or has been stepped back since. Trusted, it would silence
+  /// the slot until real time caught up with it while `next` and `status` list times that do
+  /// not fire. Marks read from the state database are clamped outright (`rememberingHandled`
+  /// false); after a step back this daemon saw, the newest fire time it handled is still not
+  /// shown twice.
+  public mutating func distrustFutureMarks(at now: Instant, rememberingHandled: Bool) {
+    let ahead = marks.filter { $0.value > now }.sorted { $0.key < $1.key }
+    guard !ahead.isEmpty else { return }
+    for (slot, mark) in ahead {
+      marks[slot] = now
+      if rememberingHandled { handledAhead[slot] = mark }
+    }
+    let latest = ahead.map(\.value).max()!
+    logger.warning(
+      "a saved fire time lies in the future (the clock was ahead); not trusted: counting from now",
+      metadata: [
+        "slots": "\(ahead.map(\.key).joined(separator: ", "))",
+        "ahead": "\(Span(seconds: latest.seconds - now.seconds))",
+      ])
+  }
+
   /// What to deliver at `now`: for each slot, at most its newest passed fire time, and only
   /// while it is fresh (an `at` or `random` time within the slot's grace, an `every` time
-  /// while its window is open). Older ones are dropped; several coalesce into one.
+  /// while its window is open). Older ones are dropped; several coalesce into one. Only the
+  /// newest is ever computed, however long the daemon was away.
   public mutating func takeDue(at now: Instant) -> [FireTime] {
+    distrustFutureMarks(at: now, rememberingHandled: true)
     var due: [FireTime] = []
     for slot in schedule.slots {
       guard let mark = marks[slot.name] else {
@@ -59,9 +90,13 @@ public struct DaemonLoop {
         marks[slot.name] = now
         continue
       }
-      let passed = Schedule(slots: [slot], zone: schedule.zone).fireTimes(after: mark, through: now)
-      guard let newest = passed.last else { continue }
+      guard let newest = schedule.latestFireTime(of: slot, after: mark, through: now) else { continue }
       marks[slot.name] = newest.instant
+      if let handled = handledAhead[slot.name], handled <= newest.instant {
+        handledAhead[slot.name] = nil
+        // Shown once already, before the clock was stepped back.
+        if handled == newest.instant { continue }
+      }
       let lateness = now.seconds - newest.instant.seconds
       let fresh: Bool
       if case .every = slot.timing {
@@ -69,18 +104,17 @@ public struct DaemonLoop {
       } else {
         fresh = lateness <= slot.grace.seconds
       }
-      let skipped = passed.count - 1
       if fresh {
-        if skipped > 0 || lateness > 1 {
+        if lateness > 1 {
           logger.info(
             "catching up on a missed fire time",
-            metadata: ["slot": "\(slot.name)", "late": "\(Span(seconds: lateness))", "coalesced": "\(skipped)"])
+            metadata: ["slot": "\(slot.name)", "late": "\(Span(seconds: lateness))"])
         }
         due.append(newest)
       } else {
         logger.info(
           "dropping missed fire times",
-          metadata: ["slot": "\(slot.name)", "count": "\(passed.count)", "late": "\(Span(seconds: lateness))"])
+          metadata: ["slot": "\(slot.name)", "late": "\(Span(seconds: lateness))"])
       }
     }
     return due.sorted()
@@ -89,14 +123,14 @@ public struct DaemonLoop {
   /// The earliest fire time still to come, after `now` and after each slot's mark.
   public func nextFire(after now: Instant) -> FireTime? {
     schedule.slots.compactMap { slot -> FireTime? in
-      let from = max(now, marks[slot.name] ?? now)
-      return Schedule(slots: [slot], zone: schedule.zone).upcoming(after: from, count: 1).first
+      schedule.nextFireTime(of: slot, after: max(now, marks[slot.name] ?? now))
     }.min()
   }
 
   /// Runs until terminated. Returns the process exit status.
   public mutating func run(host: inout some DaemonHost) -> Int32 {
     let start = host.now()
+    distrustFutureMarks(at: start, rememberingHandled: false)
     let upcoming = schedule.upcoming(after: start, count: 3)
     logger.info(
       "started",

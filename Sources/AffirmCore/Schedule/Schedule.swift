@@ -79,28 +79,102 @@ public struct Schedule: Sendable, Equatable {
   }
 
   /// The next `count` fire times strictly after `instant`, sorted; no instant twice for one slot.
+  ///
+  /// Lazy: each slot keeps only its own next fire time, and the earliest of them is taken and
+  /// replaced by that slot's following one, so memory grows with `count` and the number of
+  /// slots, never with how often a slot fires.
   public func upcoming(after instant: Instant, count: Int) -> [FireTime] {
-    guard count > 0, !slots.isEmpty else { return [] }
+    guard count > 0 else { return [] }
+    var heads = slots.map { nextFireTime(of: $0, after: instant) }
     var result: [FireTime] = []
-    // A window that opened yesterday may still be open, so start a day early.
-    var date = zone.localTime(at: instant).date.adding(days: -1)
-    var emptyDays = 0
-    while result.count < count && emptyDays < 800 {
-      let times = fireTimes(on: date).filter { $0.instant > instant }
-      emptyDays = times.isEmpty ? emptyDays + 1 : 0
-      result += times
-      date = date.adding(days: 1)
-      // Later dates can still produce times earlier than this date's last (a long window);
-      // one more day settles the order before cutting.
-      if result.count >= count {
-        result += fireTimes(on: date).filter { $0.instant > instant }
+    while result.count < count {
+      var earliest: Int?
+      for index in heads.indices {
+        guard let head = heads[index] else { continue }
+        if let best = earliest, let current = heads[best], !(head < current) { continue }
+        earliest = index
       }
+      guard let index = earliest, let fire = heads[index] else { break }
+      result.append(fire)
+      heads[index] = nextFireTime(of: slots[index], after: fire.instant)
     }
-    var seen = Set<FireTime>()
-    return Array(result.sorted().filter { seen.insert($0).inserted }.prefix(count))
+    return result
   }
 
-  /// Fire times of every slot in (after, through], oldest first: what a daemon that was away missed.
+  /// The first fire time of `slot` strictly after `instant`, or nil when it has none in the
+  /// next 800 days. Looks at a date or two, never at every time of a day.
+  public func nextFireTime(of slot: Slot, after instant: Instant) -> FireTime? {
+    // A window that opened yesterday may still be open, so start a day early.
+    var date = zone.localTime(at: instant).date.adding(days: -1)
+    for _ in 0..<Self.searchDays {
+      if let found = firstFireTime(of: slot, on: date, after: instant) {
+        // Dates' times do not interleave; the next date is looked at anyway, so that an
+        // order broken by some zone's history cannot put a later time first.
+        if let following = firstFireTime(of: slot, on: date.adding(days: 1), after: instant), following < found {
+          return following
+        }
+        return found
+      }
+      date = date.adding(days: 1)
+    }
+    return nil
+  }
+
+  /// The newest fire time of `slot` in (after, through], or nil when there is none: what a
+  /// daemon catching up delivers. Older ones in the span are never computed, so a mark a year
+  /// old costs what a mark an hour old does.
+  public func latestFireTime(of slot: Slot, after: Instant, through: Instant) -> FireTime? {
+    guard through > after else { return nil }
+    let horizon = through.adding(seconds: -Int64(Self.searchDays + 1) * 86_400)
+    let first = zone.localTime(at: max(after, horizon)).date.adding(days: -1)
+    var date = zone.localTime(at: through).date
+    while date >= first {
+      if let found = lastFireTime(of: slot, on: date, through: through), found.instant > after {
+        if let previous = lastFireTime(of: slot, on: date.adding(days: -1), through: through), found < previous {
+          return previous.instant > after ? previous : found
+        }
+        return found
+      }
+      date = date.adding(days: -1)
+    }
+    return nil
+  }
+
+  /// How many dates a search for a slot's next or newest fire time looks at before it gives up.
+  static let searchDays = 800
+
+  /// The first of `slot`'s fire times on `date` (the date its window opens) after `instant`.
+  func firstFireTime(of slot: Slot, on date: LocalDate, after instant: Instant) -> FireTime? {
+    guard slot.runs(on: date) else { return nil }
+    if case .every(let from, let until, let interval) = slot.timing {
+      let (start, end) = window(on: date, from: from, until: until)
+      guard interval.seconds > 0 else { return nil }
+      let candidate =
+        instant < start
+        ? start : start.adding(seconds: ((instant.seconds - start.seconds) / interval.seconds + 1) * interval.seconds)
+      guard candidate < end else { return nil }
+      return FireTime(
+        instant: candidate, slot: slot.name, date: date, urgency: slot.urgency, tags: slot.tags, windowEnd: end)
+    }
+    return fireTimes(of: slot, on: date).first { $0.instant > instant }
+  }
+
+  /// The last of `slot`'s fire times on `date` at or before `instant`.
+  func lastFireTime(of slot: Slot, on date: LocalDate, through instant: Instant) -> FireTime? {
+    guard slot.runs(on: date) else { return nil }
+    if case .every(let from, let until, let interval) = slot.timing {
+      let (start, end) = window(on: date, from: from, until: until)
+      guard interval.seconds > 0, start < end, start <= instant else { return nil }
+      let last = min(instant.seconds, end.seconds - 1)
+      let candidate = start.adding(seconds: (last - start.seconds) / interval.seconds * interval.seconds)
+      return FireTime(
+        instant: candidate, slot: slot.name, date: date, urgency: slot.urgency, tags: slot.tags, windowEnd: end)
+    }
+    return fireTimes(of: slot, on: date).last { $0.instant <= instant }
+  }
+
+  /// Fire times of every slot in (after, through], oldest first. It lists every one, so it is
+  /// for short spans (tests, simulations); the daemon asks `latestFireTime` instead.
   public func fireTimes(after: Instant, through: Instant) -> [FireTime] {
     guard through > after else { return [] }
     var result: [FireTime] = []
