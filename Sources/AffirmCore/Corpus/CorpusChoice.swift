@@ -129,10 +129,14 @@ public struct CombinedCatalog: EntryCatalog {
     var count = 0
     var seen: Set<EntryID> = []
     var repeated: Set<Int> = []
-    for part in parts {
+    for (number, part) in parts.enumerated() {
       starts.append(count)
-      for position in 0..<part.count where !seen.insert(part.id(at: position)).inserted {
-        repeated.insert(count + position)
+      // The last part (the user's, perhaps 100,000 indexed lines) is only looked up in the
+      // small set of the earlier ones, never copied into it.
+      let isLast = number == parts.count - 1
+      for position in 0..<part.count {
+        let id = part.id(at: position)
+        if isLast ? seen.contains(id) : !seen.insert(id).inserted { repeated.insert(count + position) }
       }
       count += part.count
     }
