@@ -131,12 +131,14 @@ public struct CombinedCatalog: EntryCatalog {
     var repeated: Set<Int> = []
     for (number, part) in parts.enumerated() {
       starts.append(count)
-      // The last part (the user's, perhaps 100,000 indexed lines) is only looked up in the
-      // small set of the earlier ones, never copied into it.
-      let isLast = number == parts.count - 1
-      for position in 0..<part.count {
-        let id = part.id(at: position)
-        if isLast ? seen.contains(id) : !seen.insert(id).inserted { repeated.insert(count + position) }
+      if number == parts.count - 1, let index = part as? CorpusIndex {
+        // The user's index may hold 100,000 lines: its ids are scanned where they are mapped,
+        // and looked up in the small set of the earlier parts, never copied into it.
+        for position in index.positions(withIDsIn: seen) { repeated.insert(count + position) }
+      } else {
+        for position in 0..<part.count where !seen.insert(part.id(at: position)).inserted {
+          repeated.insert(count + position)
+        }
       }
       count += part.count
     }
@@ -172,5 +174,20 @@ public struct CombinedCatalog: EntryCatalog {
       return (index, position - starts[index])
     }
     preconditionFailure("entry position out of range")
+  }
+}
+
+extension CorpusIndex {
+  /// The positions whose id is one of `wanted`, read straight from the mapped id array.
+  func positions(withIDsIn wanted: Set<EntryID>) -> [Int] {
+    guard !wanted.isEmpty else { return [] }
+    let raw = Set(wanted.map(\.rawValue))
+    let array = UnsafeRawBufferPointer(rebasing: file.bytes[ids..<(ids + count * 8)])
+    var found: [Int] = []
+    for position in 0..<count
+    where raw.contains(UInt64(littleEndian: array.loadUnaligned(fromByteOffset: position * 8, as: UInt64.self))) {
+      found.append(position)
+    }
+    return found
   }
 }
