@@ -230,7 +230,7 @@ struct ConfigParserTests {
   }
 
   @Test("~/ with no home directory is an error at the path, not a file under /")
-  func corpusWithoutHome() {
+  func corpusWithoutHome() throws {
     #expect(
       throws: ConfigError(
         SourceLocation(file: "config.toml", line: 1, column: 11),
@@ -238,6 +238,9 @@ struct ConfigParserTests {
     ) {
       try parseConfig("corpus = [\"~/a.txt\"]\n")
     }
+    #expect(
+      try ConfigParser.parse(Array("corpus = \"~/a.txt\"\n".utf8), file: "c.toml", home: "/").corpus.map(\.path)
+        == ["/a.txt"])
     #expect(AffirmPaths(environment: [:]).home == nil)
     #expect(AffirmPaths(environment: ["HOME": "/home/a"]).home == "/home/a")
   }

@@ -18,9 +18,10 @@ public struct CorpusSource: Sendable, Equatable {
   static func resolve(_ written: String, configFile: String, home: String?) -> Result<String, ResolveFailure> {
     guard !written.isEmpty else { return .failure(.empty) }
     if written == "~" || written.hasPrefix("~/") {
-      guard let home, home.hasPrefix("/") else { return .failure(.noHome) }
+      guard var home, home.hasPrefix("/") else { return .failure(.noHome) }
+      while home.count > 1 && home.hasSuffix("/") { home.removeLast() }
       let rest = written.dropFirst(written == "~" ? 1 : 2)
-      return .success(home.trimmingSuffix("/") + (rest.isEmpty ? "" : "/" + rest))
+      return .success(home + (rest.isEmpty ? "" : (home == "/" ? "" : "/") + rest))
     }
     if written.hasPrefix("~") { return .failure(.otherUser) }
     if written.hasPrefix("/") { return .success(written) }
