@@ -8,7 +8,8 @@ public struct LiveDaemonHost: DaemonHost {
   let waiter: SystemWaiter
   var dispatcher: Dispatcher
   let notifier: SessionNotifier
-  let reload: () throws -> (Config, Schedule)
+  /// Reads the config and the corpus again (SIGHUP).
+  let reload: () throws -> (Config, Schedule, any EntryCatalog)
   let logger: Logger
   /// Runs GLib's main context inside the waiter's poll, for the buttons' callbacks.
   let pump: MainContextPump
@@ -17,7 +18,7 @@ public struct LiveDaemonHost: DaemonHost {
   /// `pump` is what shows that libnotify loaded: a daemon without it could never deliver.
   public init(
     waiter: SystemWaiter, pump: MainContextPump, dispatcher: Dispatcher, notifier: SessionNotifier, logger: Logger,
-    reload: @escaping () throws -> (Config, Schedule)
+    reload: @escaping () throws -> (Config, Schedule, any EntryCatalog)
   ) {
     self.waiter = waiter
     self.pump = pump
@@ -72,8 +73,9 @@ public struct LiveDaemonHost: DaemonHost {
   }
 
   public mutating func reloadSchedule() throws -> Schedule {
-    let (config, schedule) = try reload()
+    let (config, schedule, corpus) = try reload()
     dispatcher.config = config
+    dispatcher.corpus = corpus
     dispatcher.zone = schedule.zone
     return schedule
   }

@@ -25,21 +25,13 @@ struct CorpusOptions: ParsableArguments {
   @Option(
     name: .customLong("corpus"),
     help: ArgumentHelp(
-      "A corpus file or a directory of *.txt corpus files (repeatable); replaces the built-in corpus.",
+      "A corpus file or a directory of *.txt corpus files (repeatable); replaces the built-in corpus and the config's corpus.",
       valueName: "path")
   )
   var paths: [String] = []
 
-  /// The corpus the command works with: the given files, or the built-in one.
-  func load() throws(CorpusLoadError) -> Corpus {
-    paths.isEmpty ? Corpus.builtin() : try Corpus.load(paths: paths)
-  }
-
-  /// What a send picks from: the built-in corpus, or the given files through their cached
-  /// index (parsed in full only when a file changed).
-  static func catalog(paths: [String], cacheDirectory: String) throws(CorpusLoadError) -> any EntryCatalog {
-    paths.isEmpty ? Corpus.builtin() : try CorpusIndex.catalog(paths: paths, cacheDirectory: cacheDirectory)
-  }
+  /// The lines the command works with: the given files, else the config's corpus and the built-in one.
+  func choice(config: Config) -> CorpusChoice { CorpusChoice(commandLine: paths, config: config) }
 }
 
 /// Options for commands that read the config file.

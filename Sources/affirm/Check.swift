@@ -12,8 +12,9 @@ extension AffirmCommand {
         line per problem as file:line[:column]: message. Then warnings about the voice (see \
         affirmations/VOICE.md): unknown idea keys, lines that say what another says in other words, \
         words a scheduled line must not say, lines nothing draws, ideas with too few lines; and a \
-        table of lines per idea and tag. Exit status 65 for a bad config, 1 for corpus problems \
-        (and for warnings with --strict), 0 otherwise.
+        table of lines per idea and tag. The config's corpus paths are checked with the built-in \
+        lines. Exit status 66 for a corpus path that cannot be read, 65 for a bad config, 1 for \
+        corpus problems (and for warnings with --strict), 0 otherwise.
         """
     )
 
@@ -24,31 +25,35 @@ extension AffirmCommand {
     var strict = false
 
     func run() throws {
-      let loaded = try reportingFailures { try corpus.load() }
-      let problems = loaded.diagnostics.filter { !$0.isWarning }
-      for diagnostic in problems { print(diagnostic) }
-
       var configProblems: [String] = []
       var configSummary = ""
       var settings: LoadedConfig?
       do {
-        let config = try config.load()
-        settings = config
-        configProblems = Picker(corpus: loaded).unknownSlotTags(in: config.config).map(\.description)
-        let slots = config.config.slots.count
-        configSummary = "; config \(config.path ?? "built-in default"): \(slots) slot\(slots == 1 ? "" : "s")"
+        settings = try config.load()
       } catch .invalid(let error) {
         configProblems = [error.description]
       } catch {
         printError("affirm: \(error)")
         throw ExitCode(error.exitStatus)
       }
+      // The config's own corpus paths are checked together with the built-in lines; one that
+      // cannot be read is reported at its place in the config, and the rest are still checked.
+      let choice = corpus.choice(config: settings?.config ?? .builtInDefault)
+      let (loaded, unreadable) = try reportingFailures { try choice.loadSkippingUnreadable() }
+      let problems = loaded.diagnostics.filter { !$0.isWarning }
+      for diagnostic in problems { print(diagnostic) }
+      for problem in unreadable { print(problem) }
+      if let settings {
+        configProblems = Picker(corpus: loaded).unknownSlotTags(in: settings.config).map(\.description)
+        let slots = settings.config.slots.count
+        configSummary = "; config \(settings.path ?? "built-in default"): \(slots) slot\(slots == 1 ? "" : "s")"
+      }
       for problem in configProblems { print(problem) }
       // Nothing to show is a problem of the corpus as a whole: no line to point at.
       let emptiness =
-        loaded.entries.isEmpty && loaded.diagnostics.isEmpty
+        loaded.entries.isEmpty && loaded.diagnostics.isEmpty && unreadable.isEmpty
         ? [
-          "\(corpus.paths.joined(separator: ", ")): no entries (only blank lines and comments); "
+          "\(choice.label): no entries (only blank lines and comments); "
             + "add one affirmation per line"
         ]
         : []
@@ -61,7 +66,7 @@ extension AffirmCommand {
         + linter.findings(in: loaded).map(\.description)
       for warning in warnings { print(warning) }
 
-      if problems.isEmpty && configProblems.isEmpty && emptiness.isEmpty {
+      if problems.isEmpty && configProblems.isEmpty && emptiness.isEmpty && unreadable.isEmpty {
         let tags = loaded.knownTags.map { tag in "\(tag) \(loaded.entries.count { $0.tags.contains(tag) })" }
         let entries = loaded.entries.count
         print("ok: \(entries) entr\(entries == 1 ? "y" : "ies") (\(tags.joined(separator: ", ")))\(configSummary)")
@@ -73,10 +78,11 @@ extension AffirmCommand {
         }
         return
       }
-      let count = problems.count + configProblems.count + emptiness.count
+      let count = problems.count + configProblems.count + emptiness.count + unreadable.count
 
       printError("affirm: \(count) problem\(count == 1 ? "" : "s") found")
-      throw ExitCode(configProblems.isEmpty ? 1 : ExitStatus.dataError)
+      throw ExitCode(
+        !unreadable.isEmpty ? ExitStatus.noInput : configProblems.isEmpty ? 1 : ExitStatus.dataError)
     }
 
     /// Lines per idea and tag: where the corpus is thin, at a glance.

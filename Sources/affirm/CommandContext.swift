@@ -19,13 +19,14 @@ struct CommandContext {
   }
 
   /// The same from plain values: the `--config` file, if any, and the `--corpus` paths
-  /// (none: the built-in corpus).
+  /// (none: the config's corpus and the built-in one).
   init(configPath: String?, corpusPaths: [String], readOnly: Bool = false) throws {
     let logger = bootstrapLogging(command: "state")
     environment = processEnvironment()
     paths = AffirmPaths(environment: environment)
     loaded = try LoadedConfig.load(explicitPath: configPath, paths: paths)
-    let corpus = try CorpusOptions.catalog(paths: corpusPaths, cacheDirectory: paths.cacheDirectory)
+    let corpus = try CorpusChoice(commandLine: corpusPaths, config: loaded.config).catalog(
+      cacheDirectory: paths.cacheDirectory)
     now = SystemWaiter.now()
     let zone = loaded.config.schedule(environment: environment).zone
     let path = StateStore.defaultPath(paths: paths)

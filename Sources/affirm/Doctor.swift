@@ -182,19 +182,26 @@ extension AffirmCommand {
     }
 
     func checkCorpus(_ report: inout DoctorReport, config: Config?) -> Int32? {
+      let choice = corpus.choice(config: config ?? .builtInDefault)
       let loaded: Corpus
-      do throws(CorpusLoadError) {
-        loaded = try corpus.load()
+      let unreadable: [CorpusChoiceError]
+      do throws(CorpusChoiceError) {
+        (loaded, unreadable) = try choice.loadSkippingUnreadable()
       } catch {
         report.add(
           .problem, "corpus: unreadable", details: [error.description],
           fix: "give a readable file or directory with --corpus")
         return error.exitStatus
       }
-      let source = corpus.paths.isEmpty ? "built-in" : corpus.paths.joined(separator: ", ")
+      for problem in unreadable {
+        report.add(
+          .problem, "corpus: \(problem.source?.written ?? "a path") cannot be read", details: [problem.description],
+          fix: "correct the path in the config's corpus = [...], or remove it")
+      }
+      let source = choice.label
       guard !loaded.entries.isEmpty else {
         report.add(.problem, "corpus: \(source) has no entries", fix: "affirm check shows why")
-        return ExitStatus.dataError
+        return unreadable.first?.exitStatus ?? ExitStatus.dataError
       }
       let tags = loaded.knownTags.map { tag in "\(tag) \(loaded.entries.count { $0.tags.contains(tag) })" }
       report.add(
@@ -205,13 +212,15 @@ extension AffirmCommand {
           .warning, "corpus: \(count) problem\(count == 1 ? "" : "s") (such entries may be skipped)",
           fix: "affirm check lists them")
       }
-      guard let config else { return nil }
-      let unknown = Picker(corpus: loaded).unknownSlotTags(in: config)
-      guard !unknown.isEmpty else { return nil }
-      report.add(
-        .problem, "config: slot tags no corpus entry carries; affirm run refuses to start",
-        details: unknown.map(\.description), fix: "change the slot's tags, or add entries that carry them")
-      return ExitStatus.dataError
+      let unknown = config.map { Picker(corpus: loaded).unknownSlotTags(in: $0) } ?? []
+      if !unknown.isEmpty {
+        report.add(
+          .problem, "config: slot tags no corpus entry carries; affirm run refuses to start",
+          details: unknown.map(\.description), fix: "change the slot's tags, or add entries that carry them")
+      }
+      // A path that cannot be read stops affirm run (66) before its slot tags matter.
+      if let first = unreadable.first { return first.exitStatus }
+      return unknown.isEmpty ? nil : ExitStatus.dataError
     }
 
     func checkState(_ report: inout DoctorReport) {

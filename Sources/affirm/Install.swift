@@ -54,6 +54,7 @@ extension AffirmCommand {
         print("\nIt starts with your next login. To start it now, without logging out:")
         print("  setsid -f \(DesktopFiles.shellQuoted(binary)) run >/dev/null 2>&1")
         if case .ours = try? DesktopFiles.inspect(locations.unit) { printBoth(locations.unit) }
+        noteOwnCorpus(reload: "kill -HUP <pid>   (affirm doctor shows the daemon's pid)")
         return
       }
       if let problem = DesktopFiles.unitPathProblem(binary) {
@@ -77,6 +78,19 @@ extension AffirmCommand {
       }
       print("Read its log:\n  \(DesktopFiles.logCommand)")
       if case .ours = try? DesktopFiles.inspect(locations.autostart) { printBoth(locations.autostart) }
+      noteOwnCorpus(reload: "systemctl --user reload affirm.service")
+    }
+
+    /// The config's own lines (`corpus = [...]`) need nothing in the unit: `affirm run` reads
+    /// them itself. Says which they are, and warns of a path that cannot be read now.
+    func noteOwnCorpus(reload: String) {
+      let paths = AffirmPaths(environment: processEnvironment())
+      guard let loaded = try? LoadedConfig.load(explicitPath: nil, paths: paths), !loaded.config.corpus.isEmpty
+      else { return }
+      let choice = CorpusChoice(commandLine: [], config: loaded.config)
+      print("\nYour own lines, from \(loaded.path ?? paths.configFile): \(choice.label).")
+      print("The daemon reads them when it starts; after editing them:\n  \(reload)")
+      for problem in (try? choice.loadSkippingUnreadable().1) ?? [] { printError("affirm: warning: \(problem)") }
     }
 
     func printBoth(_ other: String) {

@@ -16,8 +16,8 @@ extension AffirmCommand {
       abstract: "Run the scheduler: show each slot's affirmations at their times.",
       discussion: """
         Waits for each fire time of the config's slots and shows an entry carrying the slot's \
-        tags. One daemon per user; SIGHUP reloads the config, SIGTERM stops it. Logs go to stderr. \
-        Exit status: 65 bad config, 69 libnotify cannot be loaded, 75 another daemon is running.
+        tags. One daemon per user; SIGHUP reloads the config and the corpus, SIGTERM stops it. Logs go to stderr. \
+        Exit status: 65 bad config, 66 unreadable corpus, 69 libnotify cannot be loaded, 75 another daemon is running.
         """
     )
 
@@ -40,7 +40,7 @@ extension AffirmCommand {
 
       let (loaded, corpus) = try reportingFailures { () throws -> (LoadedConfig, Corpus) in
         let loaded = try config.load()
-        let corpus = try corpusOptions.load()
+        let corpus = try corpusOptions.choice(config: loaded.config).load()
         if let problem = Picker(corpus: corpus).unknownSlotTags(in: loaded.config).first {
           throw ConfigLoadError.invalid(problem)
         }
@@ -78,17 +78,23 @@ extension AffirmCommand {
       }
       let marks = (try? store?.marks()) ?? [:]
       let explicitPath = config.path
+      let options = corpusOptions
+      logger.info("corpus: \(options.choice(config: loaded.config).label), \(corpus.entries.count) entries")
       var host = LiveDaemonHost(
         waiter: waiter, pump: pump,
         dispatcher: Dispatcher(
           corpus: corpus, config: loaded.config, zone: schedule.zone, store: store, logger: logger),
         notifier: SessionNotifier(environment: environment, replacesPrevious: true), logger: logger,
         reload: {
+          // The corpus is read again too, so an edited file of one's own lines takes effect.
           let reloaded = try LoadedConfig.load(explicitPath: explicitPath, paths: paths)
+          let choice = options.choice(config: reloaded.config)
+          let corpus = try choice.load()
           if let problem = Picker(corpus: corpus).unknownSlotTags(in: reloaded.config).first {
             throw ConfigLoadError.invalid(problem)
           }
-          return (reloaded.config, reloaded.config.schedule(environment: environment))
+          logger.info("corpus: \(choice.label), \(corpus.entries.count) entries")
+          return (reloaded.config, reloaded.config.schedule(environment: environment), corpus)
         })
       logger.info("config: \(loaded.path ?? "built-in default")")
       var loop = DaemonLoop(schedule: schedule, marks: marks, logger: logger)

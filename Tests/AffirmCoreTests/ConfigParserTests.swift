@@ -88,7 +88,8 @@ struct ConfigParserTests {
       toml: "colour = \"blue\"\n", location: "1:1",
       message:
         "unknown key \"colour\" at the top level "
-        + "(allowed: timezone, no_contact_since, cooldown, quiet, pause_includes_critical, slot)"),
+        + "(allowed: timezone, no_contact_since, cooldown, quiet, pause_includes_critical, corpus, builtin_corpus, slot)"
+    ),
     Bad(
       toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\"]\nurgncy = \"low\"\n", location: "4:1",
       message:
@@ -166,6 +167,31 @@ struct ConfigParserTests {
       toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\"]\ntags = \"morning\"\n", location: "4:8",
       message: "tags must be an array like [\"a\", \"b\"], not a string"),
     Bad(toml: "name = \n", location: "1:8", message: "expected a value"),
+    Bad(
+      toml: "corpus = [\"a.txt\", 3]\n", location: "1:20",
+      message: "each path in corpus must be a string, not an integer"),
+    Bad(toml: "corpus = true\n", location: "1:10", message: "corpus must be a string, not a boolean"),
+    Bad(
+      toml: "corpus = [\"\"]\n", location: "1:11",
+      message: "a corpus path must not be empty; name a file or a directory"),
+    Bad(
+      toml: "corpus = [\"~bob/lines.txt\"]\n", location: "1:11",
+      message: "corpus path \"~bob/lines.txt\": only ~/ is expanded (your home); write a full path"),
+    Bad(
+      toml: "corpus = [\"a.txt\"]\nbuiltin_corpus = \"no\"\n", location: "2:18",
+      message: "builtin_corpus must be true or false, not a string"),
+    Bad(
+      toml: "builtin_corpus = false\n", location: "1:18",
+      message: "builtin_corpus = false leaves no lines to show; list your own in corpus = [\"~/my-lines.txt\"]"),
+    Bad(
+      toml: "corpus = []\nbuiltin_corpus = false\n", location: "2:18",
+      message: "builtin_corpus = false leaves no lines to show; list your own in corpus = [\"~/my-lines.txt\"]"),
+    Bad(
+      toml: "corpora = [\"a.txt\"]\n", location: "1:1",
+      message:
+        "unknown key \"corpora\" at the top level "
+        + "(allowed: timezone, no_contact_since, cooldown, quiet, pause_includes_critical, corpus, builtin_corpus, slot)"
+    ),
   ]
 
   @Test("each bad config names file:line:column and what is allowed", arguments: bad)
@@ -181,6 +207,48 @@ struct ConfigParserTests {
       )
       return true
     }
+  }
+
+  @Test("corpus paths: ~/ is the home directory, a relative path is beside the config file")
+  func corpusPaths() throws {
+    let text = """
+      corpus = ["~/my-lines.txt", "lines", "/srv/affirm/extra.txt", "~"]
+      builtin_corpus = false
+      """
+    let config = try ConfigParser.parse(Array(text.utf8), file: "/etc/me/config.toml", home: "/home/me/")
+    #expect(
+      config.corpus.map(\.path) == ["/home/me/my-lines.txt", "/etc/me/lines", "/srv/affirm/extra.txt", "/home/me"])
+    #expect(config.corpus.map(\.written) == ["~/my-lines.txt", "lines", "/srv/affirm/extra.txt", "~"])
+    #expect(config.corpus[1].location == SourceLocation(file: "/etc/me/config.toml", line: 1, column: 29))
+    #expect(config.builtinCorpus == false)
+    // A single path needs no array; the built-in lines count unless the config says otherwise.
+    let single = try ConfigParser.parse(Array("corpus = \"a.txt\"\n".utf8), file: "config.toml", home: "/h")
+    #expect(single.corpus.map(\.path) == ["a.txt"])
+    #expect(single.builtinCorpus)
+    #expect(try parseConfig("").corpus.isEmpty && Config.builtInDefault.builtinCorpus)
+    // config show prints the paths as read, so its output means the same from anywhere.
+    #expect(
+      config.tomlText.hasPrefix(
+        "corpus = [\"/home/me/my-lines.txt\", \"/etc/me/lines\", \"/srv/affirm/extra.txt\", \"/home/me\"]\nbuiltin_corpus = false\n"
+      ))
+    let shown = try ConfigParser.parse(Array(config.tomlText.utf8), file: "/elsewhere/shown.toml", home: "/x")
+    #expect(shown.corpus.map(\.path) == config.corpus.map(\.path) && !shown.builtinCorpus)
+  }
+
+  @Test("~/ with no home directory is an error at the path, not a file under /")
+  func corpusWithoutHome() throws {
+    #expect(
+      throws: ConfigError(
+        SourceLocation(file: "config.toml", line: 1, column: 11),
+        "cannot expand ~ in \"~/a.txt\": there is no home directory (HOME); write a full path")
+    ) {
+      try parseConfig("corpus = [\"~/a.txt\"]\n")
+    }
+    #expect(
+      try ConfigParser.parse(Array("corpus = \"~/a.txt\"\n".utf8), file: "c.toml", home: "/").corpus.map(\.path)
+        == ["/a.txt"])
+    #expect(AffirmPaths(environment: [:]).home == nil)
+    #expect(AffirmPaths(environment: ["HOME": "/home/a"]).home == "/home/a")
   }
 
   @Test("XDG paths: variables when absolute, else under HOME")

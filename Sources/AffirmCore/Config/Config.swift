@@ -13,6 +13,10 @@ public struct Config: Sendable, Equatable {
   public var pauseIncludesCritical = false
   /// Where each slot's `tags` were written, so `affirm check` can point at a tag the corpus lacks.
   public var tagLocations: [String: SourceLocation] = [:]
+  /// The user's own corpus files and directories (`corpus = [...]`), read with the built-in lines.
+  public var corpus: [CorpusSource] = []
+  /// Whether the built-in lines count; `builtin_corpus = false` leaves only `corpus`.
+  public var builtinCorpus = true
 
   public init(timezone: String? = nil, slots: [Slot], tagLocations: [String: SourceLocation] = [:]) {
     self.timezone = timezone
@@ -45,6 +49,8 @@ public struct Config: Sendable, Equatable {
     # timezone = "Europe/Berlin"    # default: the system's zone (TZ is respected)
     # no_contact_since = 2026-11-01 # day 1 of no contact: the summary then reads "Day N of no contact"
     # cooldown = "3d"               # a line shown this recently waits while any other is left
+    # corpus = ["~/my-lines.txt"]   # your own lines (files, or directories of *.txt), added to the built-in ones
+    # builtin_corpus = false        # only your own lines (default: true)
 
     # A line to start the day.
     [[slot]]
@@ -83,6 +89,8 @@ public struct Config: Sendable, Equatable {
     if let cooldown { lines.append("cooldown = \(quoted(cooldown.description))") }
     if !quiet.isEmpty { lines.append("quiet = [\(quiet.map { quoted($0.description) }.joined(separator: ", "))]") }
     if pauseIncludesCritical { lines.append("pause_includes_critical = true") }
+    if !corpus.isEmpty { lines.append("corpus = [\(corpus.map { quoted($0.path) }.joined(separator: ", "))]") }
+    if !builtinCorpus { lines.append("builtin_corpus = false") }
     for slot in slots {
       if !lines.isEmpty { lines.append("") }
       lines.append("[[slot]]")

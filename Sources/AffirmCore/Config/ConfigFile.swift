@@ -6,8 +6,12 @@ public struct AffirmPaths: Sendable, Equatable {
   public var cacheDirectory: String
   /// `$XDG_RUNTIME_DIR/affirm` where the variable is set; else nil.
   public var runtimeDirectory: String?
+  /// `$HOME` (the executable fills it from the passwd entry where it is unset); what `~/`
+  /// stands for in the config's corpus paths. Nil where it is unset or not absolute.
+  public var home: String?
 
   public init(environment: [String: String]) {
+    self.home = environment["HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
     let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? "/"
     func base(_ variable: String, _ fallback: String) -> String {
       // The spec: a relative path in the variable is invalid and is ignored.
@@ -51,7 +55,7 @@ public struct LoadedConfig: Sendable, Equatable {
       throw .unreadable(path: path, reason: error.reason)
     }
     do {
-      return LoadedConfig(config: try ConfigParser.parse(bytes, file: path), path: path)
+      return LoadedConfig(config: try ConfigParser.parse(bytes, file: path, home: paths.home), path: path)
     } catch {
       throw .invalid(error)
     }

@@ -1,7 +1,9 @@
 /// Reads a config file into a `Config`, checking every value and naming file:line:column
 /// and what is allowed for each problem.
 public enum ConfigParser {
-  static let topLevelKeys = ["timezone", "no_contact_since", "cooldown", "quiet", "pause_includes_critical", "slot"]
+  static let topLevelKeys = [
+    "timezone", "no_contact_since", "cooldown", "quiet", "pause_includes_critical", "corpus", "builtin_corpus", "slot",
+  ]
   static let slotKeys = [
     "name", "at", "from", "until", "every", "random", "min_gap", "days", "tags", "urgency", "grace",
   ]
@@ -14,7 +16,8 @@ public enum ConfigParser {
   /// The most `at` times one slot may list, as for `random` (one a minute for a whole day).
   public static let maximumTimesPerDay = 1440
 
-  public static func parse(_ bytes: [UInt8], file: String) throws(ConfigError) -> Config {
+  /// `home` is what `~/` in a `corpus` path stands for; without one, such a path is an error.
+  public static func parse(_ bytes: [UInt8], file: String, home: String? = nil) throws(ConfigError) -> Config {
     let root: TOMLTable
     do {
       root = try TOMLParser.parse(bytes: bytes, file: file)
@@ -98,12 +101,56 @@ public enum ConfigParser {
       }
       pauseIncludesCritical = value
     }
+    let (corpus, builtinCorpus) = try corpusSources(root, file: file, home: home)
     var config = Config(timezone: timezone, slots: slots, tagLocations: tagLocations)
+    config.corpus = corpus
+    config.builtinCorpus = builtinCorpus
     config.quiet = quiet
     config.pauseIncludesCritical = pauseIncludesCritical
     config.noContactSince = noContactSince
     config.cooldown = cooldown
     return config
+  }
+
+  /// `corpus = [...]` and `builtin_corpus`: the user's own lines, and whether the built-in ones count.
+  static func corpusSources(_ root: TOMLTable, file: String, home: String?) throws(ConfigError) -> (
+    [CorpusSource], Bool
+  ) {
+    var sources: [CorpusSource] = []
+    if let entry = root["corpus"] {
+      let values: [TOMLValue]
+      if case .array(let array) = entry.value.kind { values = array } else { values = [entry.value] }
+      let key = entry.value.arrayValue == nil ? "corpus" : "each path in corpus"
+      for value in values {
+        let written = try string(value, key: key)
+        switch CorpusSource.resolve(written, configFile: file, home: home) {
+        case .success(let path):
+          sources.append(CorpusSource(written: written, path: path, location: value.location))
+        case .failure(.empty):
+          throw ConfigError(value.location, "a corpus path must not be empty; name a file or a directory")
+        case .failure(.noHome):
+          throw ConfigError(
+            value.location, "cannot expand ~ in \"\(written)\": there is no home directory (HOME); write a full path")
+        case .failure(.otherUser):
+          throw ConfigError(
+            value.location, "corpus path \"\(written)\": only ~/ is expanded (your home); write a full path")
+        }
+      }
+    }
+    var builtin = true
+    if let entry = root["builtin_corpus"] {
+      guard case .boolean(let value) = entry.value.kind else {
+        throw ConfigError(
+          entry.value.location, "builtin_corpus must be true or false, not \(article(entry.value.typeName))")
+      }
+      guard value || !sources.isEmpty else {
+        throw ConfigError(
+          entry.value.location,
+          "builtin_corpus = false leaves no lines to show; list your own in corpus = [\"~/my-lines.txt\"]")
+      }
+      builtin = value
+    }
+    return (sources, builtin)
   }
 
   static func parseSlot(_ table: TOMLTable) throws(ConfigError) -> Slot {
