@@ -22,13 +22,17 @@ public enum Response: String, Sendable, CaseIterable, Equatable {
   /// The note an urge logged from the button carries in the history.
   public static let reachOutNote = "from a notification button"
 
-  /// What is shown after "I stayed strong": short, warm, gone by itself.
-  public static let acknowledgement = NotificationRequest(
-    summary: "You stayed strong",
-    body: "Noted. That took real strength, and it counts. Each time, the next one gets a little easier.",
-    urgency: .low,
-    expireTimeout: 8_000,
-    tags: [])
+  /// What is shown after "I stayed strong": short, warm, gone by itself, and kept nowhere.
+  public static let acknowledgement: NotificationRequest = {
+    var request = NotificationRequest(
+      summary: "You stayed strong",
+      body: "Noted. That took real strength, and it counts. Each time, the next one gets a little easier.",
+      urgency: .low,
+      expireTimeout: 8_000,
+      tags: [])
+    request.transient = true
+    return request
+  }()
 }
 
 /// What the notification server told us about a notification after it was shown.

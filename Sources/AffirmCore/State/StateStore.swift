@@ -191,6 +191,13 @@ public final class StateStore: @unchecked Sendable {
         t.column("at", .integer).notNull()  // when "I stayed strong" was pressed
       }
     }
+    migrator.registerMigration("v5: live notification") { db in
+      try db.create(table: "live") { t in
+        t.primaryKey("id", .integer)  // one row: affirm's latest notification, maybe still open
+        t.column("notification", .integer).notNull()  // the server's id for it
+        t.column("server", .text).notNull()  // the unique bus name of the server that gave the id
+      }
+    }
     return migrator
   }
 }
