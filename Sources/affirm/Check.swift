@@ -25,7 +25,8 @@ extension AffirmCommand {
       do {
         let settings = try config.load()
         configProblems = Picker(corpus: loaded).unknownSlotTags(in: settings.config).map(\.description)
-        configSummary = "; config \(settings.path ?? "built-in default"): \(settings.config.slots.count) slots"
+        configSummary =
+          "; config \(settings.path ?? "built-in default"): \(settings.config.slots.count) slot\(settings.config.slots.count == 1 ? "" : "s")"
       } catch .invalid(let error) {
         configProblems = [error.description]
       } catch {

@@ -40,6 +40,7 @@ extension AffirmCommand {
     }
 
     func run() throws {
+      StandardOutput.lineBuffered()
       var generator = SystemRandomNumberGenerator()
       let context = try reportingFailures { try CommandContext(config: config, corpus: corpus) }
       var recordError = context.stateError
@@ -70,6 +71,7 @@ extension AffirmCommand {
               response == .stayedStrong ? "Noted: you stayed strong." : "Logged. \(answer.outcome?.request.body ?? "")")
           }
         }
+        notifier.withdrawButtons()  // nobody will hear them once the follow-up is out
         let second = try reportingFailures {
           try context.dispatcher.deliver(
             tags: ["urge"], urgency: .critical, source: .sos, now: SystemWaiter.now(), notifier: notifier,
