@@ -20,6 +20,16 @@ enum ServerKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
   var testDescription: String { rawValue }
 
+  /// Where a person's click presses button `index` (0: the first) of this server's bubble of
+  /// `width` x `height`: xfce4-notifyd draws the buttons in a row along the bubble's foot, the
+  /// first at the left. nil where the suite does not click: dunst shows its buttons in a menu
+  /// (ButtonTests open it), and notification-daemon's bubble answered every click of ours
+  /// on Xvfb with a dismissal.
+  func buttonPoint(_ index: Int, width: Int, height: Int) -> (x: Int, y: Int)? {
+    guard self == .xfce4Notifyd else { return nil }
+    return (index == 0 ? width / 5 : width * 3 / 4, height - 20)
+  }
+
   /// The servers installed here (scripts/test installs all three), when a display is there to draw on.
   static var available: [ServerKind] {
     guard Stack.environment["DISPLAY"] != nil else { return [] }
@@ -103,6 +113,34 @@ final class RealServer {
   var affirmNotifications: [[String: Any]] { notifications.filter { $0["app"] as? String == "affirm" } }
   /// The ids CloseNotification was called with.
   var closeCalls: [Int] { events.compactMap { $0["close"] as? Int } }
+  /// The ids the server said closed.
+  var closedSignals: [Int] { events.compactMap { $0["closed"] as? Int } }
+
+  /// Clicks button `index` of the bubble on screen with xdotool, as a person would.
+  func click(button index: Int) throws {
+    let display = try #require(Stack.environment["DISPLAY"])
+    var frame: (x: Int, y: Int, width: Int, height: Int)?
+    try waitUntil("\(kind.rawValue) draws a bubble") {
+      let tree = try runProcess("/usr/bin/xwininfo", ["-root", "-tree"], environment: ["DISPLAY": display]).stdout
+      // A line like: 0x200003 "xfce4-notifyd": ("xfce4-notifyd" "Xfce4-notifyd")  303x120+705+451  +705+451
+      for line in tree.split(separator: "\n") where line.contains("(\"\(kind.rawValue)\"") {
+        let numbers = (line.split(separator: ")").last ?? "").split(whereSeparator: { "x+ ".contains($0) })
+          .compactMap { Int($0) }
+        if numbers.count >= 4, numbers[0] > 50 {
+          frame = (numbers[2], numbers[3], numbers[0], numbers[1])
+          break
+        }
+      }
+      return frame != nil
+    }
+    let bubble = try #require(frame)
+    let point = try #require(kind.buttonPoint(index, width: bubble.width, height: bubble.height))
+    let click = try runProcess(
+      "/usr/bin/xdotool",
+      ["mousemove", "\(bubble.x + point.x)", "\(bubble.y + point.y)", "click", "1"],
+      environment: ["DISPLAY": display])
+    #expect(click.status == 0, "\(click.stderr)")
+  }
 }
 
 @Suite("on each real server: dunst, xfce4-notifyd and notification-daemon", .serialized)
@@ -144,6 +182,27 @@ struct ServerMatrixTests {
     }
   }
 
+  @Test(
+    "buttons: \"I stayed strong\" clicked on screen is recorded and thanked for",
+    arguments: ServerKind.available.filter { $0.buttonPoint(0, width: 0, height: 0) != nil })
+  func clicked(_ kind: ServerKind) throws {
+    let server = try RealServer(kind)
+    let output = server.bus.directory.path + "/send.out"
+    let send = try ChildProcess(
+      Affirm.binary, ["send", "--wait", "--tag", "late-night"], environment: try server.environment, stdout: output,
+      stderr: output + ".err")
+    defer { send.stop() }
+    try waitUntil("the notification") { !server.affirmNotifications.isEmpty }
+    try server.click(button: 0)
+    #expect(send.wait(timeout: 10) == 0)
+    #expect((try? String(contentsOfFile: output, encoding: .utf8)) == "stayed-strong\n")
+    try waitUntil("the thank-you") { server.affirmNotifications.count >= 2 }
+    #expect(server.affirmNotifications[1]["summary"] as? String == "You stayed strong")
+    #expect(server.affirmNotifications[1]["transient"] as? Bool == true)
+    let stats = try server.affirm(["stats", "--json"])
+    #expect(stats.stdout.contains("\"stayed_strong\": 1,"), "\(stats.stdout)")
+  }
+
   @Test("buttons: none is left once sos --follow-up has gone", arguments: ServerKind.available)
   func noDeadButtons(_ kind: ServerKind) throws {
     let server = try RealServer(kind)
@@ -155,6 +214,10 @@ struct ServerMatrixTests {
     #expect(shown.last?["actions"] as? [String] == [])
     let first = try #require(shown.first?["notify"] as? Int)
     #expect(server.closeCalls.contains(first), "\(server.events)")
+    // Where the server says what closed, the bubble with buttons has gone: nothing left to press.
+    if !kind.keepsExpired {
+      try waitUntil("the server closed it") { server.closedSignals.contains(first) }
+    }
   }
 
   @Test(
