@@ -30,14 +30,15 @@ enum ServerKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     return (index == 0 ? width / 5 : width * 3 / 4, height - 20)
   }
 
-  /// The servers installed here (scripts/test installs all three), when a display is there to draw on.
+  /// The servers installed here (scripts/test installs all three), with Xvfb to draw on.
   static var available: [ServerKind] {
-    guard Stack.environment["DISPLAY"] != nil else { return [] }
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/Xvfb") else { return [] }
     return allCases.filter { FileManager.default.isExecutableFile(atPath: $0.binary) }
   }
 }
 
-/// One real server on a bus of its own, on the suite's Xvfb display, with
+/// One real server on a bus and an Xvfb display of its own (nobody else's window can take its
+/// clicks), with
 /// Tests/Fixtures/notification-monitor.py recording the protocol as it passes on the bus:
 /// what was sent, the ids the server gave, what was closed and pressed.
 final class RealServer {
@@ -45,13 +46,25 @@ final class RealServer {
   let bus: PrivateBus
   let home: DaemonHome
   let log: String
+  /// The X display the server draws on, such as ":5".
+  let display: String
   private var server: ChildProcess
   private let monitor: ChildProcess
+  private let screen: ChildProcess
 
   init(_ kind: ServerKind) throws {
     self.kind = kind
     bus = try PrivateBus()
     home = try DaemonHome()
+    // Xvfb picks a free display and writes its number to the descriptor given: stdout here.
+    let number = bus.directory.path + "/display"
+    screen = try ChildProcess(
+      "/usr/bin/Xvfb", ["-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "1024x768x24"], stdout: number)
+    try waitUntil("Xvfb names its display") {
+      ((try? String(contentsOfFile: number, encoding: .utf8)) ?? "").hasSuffix("\n")
+    }
+    display =
+      ":" + (try String(contentsOfFile: number, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)
     log = bus.directory.path + "/monitor.log"
     monitor = try ChildProcess(
       "/usr/bin/python3", [Affirm.packageRoot + "/Tests/Fixtures/notification-monitor.py", log],
@@ -61,11 +74,10 @@ final class RealServer {
     try waitUntil("the monitor watches") {
       ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("\"ready\"")
     }
-    server = try Self.start(kind, bus: bus)
+    server = try Self.start(kind, bus: bus, display: display)
   }
 
-  private static func start(_ kind: ServerKind, bus: PrivateBus) throws -> ChildProcess {
-    let display = try #require(Stack.environment["DISPLAY"], "run the suite through scripts/test (it starts Xvfb)")
+  private static func start(_ kind: ServerKind, bus: PrivateBus, display: String) throws -> ChildProcess {
     var arguments: [String] = []
     if kind == .dunst {
       arguments = [
@@ -89,12 +101,13 @@ final class RealServer {
     server.signal(SIGKILL)
     server.wait()
     try waitUntil("the old server is gone") { try !bus.hasNotificationServer() }
-    server = try Self.start(kind, bus: bus)
+    server = try Self.start(kind, bus: bus, display: display)
   }
 
   deinit {
     server.stop()
     monitor.stop()
+    screen.stop()
   }
 
   var environment: [String: String] { get throws { try home.environment(bus: bus.address) } }
@@ -118,9 +131,12 @@ final class RealServer {
 
   /// Clicks button `index` of the bubble on screen with xdotool, as a person would.
   func click(button index: Int) throws {
-    let display = try #require(Stack.environment["DISPLAY"])
     var frame: (x: Int, y: Int, width: Int, height: Int)?
-    try waitUntil("\(kind.rawValue) draws a bubble") {
+    var seen: [Int] = []
+    // Found twice alike, 50 ms apart: drawn, and no longer moving into place.
+    try waitUntil("\(kind.rawValue) draws a bubble that stays put") {
+      let before = seen
+      Thread.sleep(forTimeInterval: 0.05)
       let tree = try runProcess("/usr/bin/xwininfo", ["-root", "-tree"], environment: ["DISPLAY": display]).stdout
       // A line like: 0x200003 "xfce4-notifyd": ("xfce4-notifyd" "Xfce4-notifyd")  303x120+705+451  +705+451
       for line in tree.split(separator: "\n") where line.contains("(\"\(kind.rawValue)\"") {
@@ -128,10 +144,11 @@ final class RealServer {
           .compactMap { Int($0) }
         if numbers.count >= 4, numbers[0] > 50 {
           frame = (numbers[2], numbers[3], numbers[0], numbers[1])
+          seen = Array(numbers.prefix(4))
           break
         }
       }
-      return frame != nil
+      return frame != nil && seen == before
     }
     let bubble = try #require(frame)
     let point = try #require(kind.buttonPoint(index, width: bubble.width, height: bubble.height))
