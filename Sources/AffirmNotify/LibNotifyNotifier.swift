@@ -12,7 +12,7 @@ internal import CLibNotify
 /// hang a cron send for close to a minute. Before handing over, this asks the bus whether
 /// the name has an owner and asks the server for its capabilities, each with a bound.
 /// Every GLib pointer lives in this file.
-public final class LibNotifyNotifier: Notifier {
+public final class LibNotifyNotifier: ServerAwareNotifier {
   public static let serverName = "org.freedesktop.Notifications"
 
   private let bus: SessionBus
@@ -30,15 +30,31 @@ public final class LibNotifyNotifier: Notifier {
   private var kept: [UInt32: OpaquePointer] = [:]
   /// The id of the latest notification, while it is on screen.
   private var previous: UInt32?
+  /// The ids in `kept` that carry buttons: withdrawn when nobody will be left to hear them.
+  private var withButtons: Set<UInt32> = []
+  /// The server instance (unique bus name) that owns the notification name now, as of the
+  /// latest check; and the one that gave the ids in `kept`. When they differ, the server has
+  /// restarted and every id we hold names nothing of ours.
+  private var owner: String?
+  private var keptOwner: String?
+  /// The quirks of the server `quirksOwner` is, read once per server instance.
+  public private(set) var quirks: ServerQuirks = []
+  private var quirksOwner: String?
+  /// The icon name sent as app_icon; nil where affirm's icon is not installed.
+  private let icon: String?
 
   /// Uses `bus` for every call: the address is handed to GLib explicitly, so GLib never
   /// autolaunches a bus of its own. With `replacesPrevious`, each notification takes the
   /// place of the previous one still on screen (the spec's replaces_id) instead of piling up.
-  public init(bus: SessionBus, answerTimeout: Double = 1.5, replacesPrevious: Bool = false) {
+  public init(bus: SessionBus, answerTimeout: Double = 1.5, replacesPrevious: Bool = false, icon: String? = nil) {
     self.bus = bus
     self.answerTimeout = answerTimeout
     self.replacesPrevious = replacesPrevious
+    self.icon = icon
   }
+
+  /// The server instance the latest delivery went to.
+  public var server: String? { keptOwner }
 
   deinit {
     for notification in kept.values { g_object_unref(UnsafeMutableRawPointer(notification)) }
@@ -47,6 +63,13 @@ public final class LibNotifyNotifier: Notifier {
 
   public func deliver(_ request: NotificationRequest) throws(DeliveryError) -> UInt32 {
     try prepare()
+    if keptOwner != nil && keptOwner != owner { forgetAll() }
+    if quirksOwner != owner {
+      quirks = ServerQuirks(serverName: (try? readServerInformation())?.first ?? "")
+      quirksOwner = owner
+    }
+    let request = quirks.adapting(request)
+    let buttons = capabilities.contains("actions") ? request.responses : []
     let body = capabilities.contains("body-markup") ? escapeMarkup(request.body) : request.body
     if notify_is_initted() == 0 {
       guard notify_init(NotificationRequest.appName) != 0 else {
@@ -56,16 +79,22 @@ public final class LibNotifyNotifier: Notifier {
     // libnotify sends a reused object's id as replaces_id.
     // Only one still on screen: libnotify sets a closed object's id to 0 (and never reports
     // it closed again), even when we have not taken that event yet.
-    let reused =
+    var reused =
       replacesPrevious ? previous.flatMap { id in kept[id].flatMap { Self.id(of: $0) == id ? $0 : nil } } : nil
+    if reused != nil, !buttons.isEmpty, quirks.contains(.replacementDropsButtons), let old = previous {
+      // Replaced, it would lose its buttons: close it, and show a new one.
+      closeWithoutWaiting(old)
+      previous = nil
+      reused = nil
+    }
     let notification: OpaquePointer
     if let reused {
-      notify_notification_update(reused, request.summary, body, nil)
+      notify_notification_update(reused, request.summary, body, icon)
       notify_notification_clear_actions(reused)
       notify_notification_clear_hints(reused)
       notification = reused
     } else {
-      guard let created = notify_notification_new(request.summary, body, nil) else {
+      guard let created = notify_notification_new(request.summary, body, icon) else {
         throw .rejected("libnotify could not create a notification")
       }
       notification = created
@@ -82,7 +111,7 @@ public final class LibNotifyNotifier: Notifier {
     notify_notification_set_category(notification, NotificationRequest.category)
     notify_notification_set_hint(
       notification, "desktop-entry", g_variant_new_string(NotificationRequest.desktopEntry))
-    let buttons = capabilities.contains("actions") ? request.responses : []
+    if request.transient { notify_notification_set_hint(notification, "transient", g_variant_new_boolean(1)) }
     for response in buttons {
       notify_notification_add_action(
         notification, response.rawValue, response.label,
@@ -106,8 +135,37 @@ public final class LibNotifyNotifier: Notifier {
     if reused != nil, let old = previous, old != id { kept[old] = nil }
     if let stale = kept[id], stale != notification { g_object_unref(UnsafeMutableRawPointer(stale)) }
     kept[id] = notification
+    keptOwner = owner
+    if buttons.isEmpty { withButtons.remove(id) } else { withButtons.insert(id) }
     if replacesPrevious { previous = id }
     return id
+  }
+
+  /// Closes `live` where the server instance that gave its id still runs; an id from an
+  /// instance since gone may name another application's notification, so it is left alone.
+  /// The daemon's own bubble, which its next notification replaces, is left too.
+  public func withdraw(_ live: LiveNotification) throws(DeliveryError) {
+    try prepare()
+    guard let owner, owner == live.server else { return }
+    if replacesPrevious, previous == live.id, keptOwner == owner { return }
+    close(live.id)
+  }
+
+  /// Closes every notification of ours that still shows buttons, for a process about to stop
+  /// listening: a button nobody hears must not stay on screen.
+  public func withdrawButtons() {
+    defer { withButtons = [] }
+    guard !withButtons.isEmpty, let current = try? serverOwner(), current == keptOwner else { return }
+    for id in withButtons.sorted() where kept[id].map({ Self.id(of: $0) == id }) ?? false { close(id) }
+  }
+
+  /// Forgets every notification: they belonged to a server instance that is gone.
+  private func forgetAll() {
+    for notification in kept.values { g_object_unref(UnsafeMutableRawPointer(notification)) }
+    kept = [:]
+    withButtons = []
+    previous = nil
+    keptOwner = nil
   }
 
   /// Buttons pressed and notifications closed since the last call, in order. Runs nothing
@@ -122,12 +180,14 @@ public final class LibNotifyNotifier: Notifier {
         // NotificationClosed for it (some close on any action) cannot arrive after its id was
         // reused. The answer's own notification comes as a new one.
         if previous == id { previous = nil }
+        withButtons.remove(id)
         if kept[id] != nil { closeWithoutWaiting(id) }
       case .closed(let id):
         // Released only if libnotify saw it closed (its id is then 0), not if it has since
         // been filed under this id again.
         guard let notification = kept[id], Self.id(of: notification) == 0 else { continue }
         kept[id] = nil
+        withButtons.remove(id)
         g_object_unref(UnsafeMutableRawPointer(notification))
         if previous == id { previous = nil }
       }
@@ -139,13 +199,17 @@ public final class LibNotifyNotifier: Notifier {
   /// Whether anything is waiting in `takeEvents()`.
   public var hasEvents: Bool { !inbox.events.isEmpty }
 
-  /// Blocks until notification `id` is answered or closed, and returns how. Every few
-  /// seconds without news it checks that the server still owns its name, so a server that
-  /// quits does not leave the caller waiting for ever.
-  public func waitForAnswer(to id: UInt32) throws(DeliveryError) -> NotificationEvent {
+  /// Blocks until notification `id` is answered or closed, and returns how; nil when
+  /// `seconds` passed first (a server with `persistence` keeps an expired notification and
+  /// never says it closed). Every few seconds without news it checks that the server still
+  /// owns its name, so a server that quits does not leave the caller waiting for ever.
+  public func waitForAnswer(to id: UInt32, within seconds: Double) throws(DeliveryError) -> NotificationEvent? {
     let server = try serverOwner()
+    let deadline = monotonicSeconds() + seconds
     while true {
-      if let event = events(within: 5).first(where: { $0.id == id }) { return event }
+      let remaining = deadline - monotonicSeconds()
+      if remaining <= 0 { return nil }
+      if let event = events(within: min(5, remaining)).first(where: { $0.id == id }) { return event }
       // Gone: say so. Replaced by a new server (restarted): the notification went with the
       // old one, and nobody will ever close it.
       let owner = try serverOwner()
@@ -184,6 +248,20 @@ public final class LibNotifyNotifier: Notifier {
     return String(cString: g_variant_get_string(child, nil))
   }
 
+  /// Asks the server to close notification `id` and waits for its answer (a bounded while),
+  /// so that the request has left before a process that is about to end goes.
+  private func close(_ id: UInt32) {
+    var children: [OpaquePointer?] = [g_variant_new_uint32(id)]
+    let parameters = children.withUnsafeMutableBufferPointer { g_variant_new_tuple($0.baseAddress, 1) }
+    var error: UnsafeMutablePointer<GError>?
+    let reply = g_dbus_connection_call_sync(
+      connection, Self.serverName, "/org/freedesktop/Notifications", Self.serverName, "CloseNotification",
+      parameters, nil, G_DBUS_CALL_FLAGS_NONE, gint(answerTimeout * 1000), nil, &error)
+    if let reply { g_variant_unref(reply) }
+    // Already gone (the server says so with an error): nothing to do.
+    if let error { g_error_free(error) }
+  }
+
   /// Asks the server to close notification `id` without waiting for its answer, so that a
   /// server hung just then cannot hold the daemon up; its NotificationClosed releases our
   /// object as usual.
@@ -218,6 +296,7 @@ public final class LibNotifyNotifier: Notifier {
     }
 
     let owned = try busCall("NameHasOwner", argument: Self.serverName).flatMap(firstBoolean) ?? false
+    owner = owned ? try? serverOwner() : nil
     if !owned {
       let activatable = try busCall("ListActivatableNames", argument: nil).map(firstStrings) ?? []
       guard activatable.contains(Self.serverName) else { throw .noServer }
@@ -225,11 +304,17 @@ public final class LibNotifyNotifier: Notifier {
     // Activation can take a moment; a running server answers at once.
     let timeout = owned ? answerTimeout : answerTimeout * 2
     capabilities = try callServer("GetCapabilities", timeout: timeout).map(firstStrings) ?? []
+    // Started by activation just now: its name has an owner from here on.
+    if owner == nil { owner = try? serverOwner() }
   }
 
   /// Name, vendor, version and spec version, for `affirm doctor`.
   public func serverInformation() throws(DeliveryError) -> [String] {
     try prepare()
+    return try readServerInformation()
+  }
+
+  private func readServerInformation() throws(DeliveryError) -> [String] {
     guard let reply = try callServer("GetServerInformation", timeout: answerTimeout) else { return [] }
     defer { g_variant_unref(reply) }
     return (0..<g_variant_n_children(reply)).map { index in
@@ -344,7 +429,7 @@ public final class LibNotifyNotifier: Notifier {
   private static func readProcessFile(_ path: String) throws -> [UInt8] {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw DeliveryError.noServer }
-    defer { close(descriptor) }
+    defer { Glibc.close(descriptor) }
     var buffer = [UInt8](repeating: 0, count: 1024)
     let count = read(descriptor, &buffer, buffer.count)
     return count > 0 ? Array(buffer[..<count]) : []

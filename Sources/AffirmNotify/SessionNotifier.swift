@@ -8,7 +8,7 @@ internal import CLibNotify
 /// The notifier commands use: finds the session bus at delivery time and keeps one
 /// libnotify connection while it works, starting afresh after a failure (the bus or the
 /// server may have restarted since).
-public final class SessionNotifier: Notifier {
+public final class SessionNotifier: ServerAwareNotifier {
   private let environment: [String: String]
   private let replacesPrevious: Bool
   private var current: LibNotifyNotifier?
@@ -24,20 +24,51 @@ public final class SessionNotifier: Notifier {
     do throws(DeliveryError) {
       // First, so that a missing libnotify is what a user hears about, not a missing bus.
       try LibNotifyLibrary.load()
-      let notifier: LibNotifyNotifier
-      if let current {
-        notifier = current
-      } else {
-        notifier = LibNotifyNotifier(
-          bus: try BusDiscovery.locate(environment: environment, userID: BusDiscovery.currentUserID),
-          replacesPrevious: replacesPrevious)
-      }
-      current = notifier
-      return try notifier.deliver(request)
+      return try connected().deliver(request)
     } catch {
       reset()
       throw error
     }
+  }
+
+  private func connected() throws(DeliveryError) -> LibNotifyNotifier {
+    if let current { return current }
+    let notifier = LibNotifyNotifier(
+      bus: try BusDiscovery.locate(environment: environment, userID: BusDiscovery.currentUserID),
+      replacesPrevious: replacesPrevious, icon: Self.installedIcon(environment: environment))
+    current = notifier
+    return notifier
+  }
+
+  /// The server instance the latest delivery went to.
+  public var server: String? { current?.server }
+
+  /// Closes `live` where the server instance that gave its id still runs (see LibNotifyNotifier).
+  public func withdraw(_ live: LiveNotification) throws(DeliveryError) {
+    do throws(DeliveryError) {
+      try LibNotifyLibrary.load()
+      try connected().withdraw(live)
+    } catch {
+      reset()
+      throw error
+    }
+  }
+
+  /// Closes our notifications that still show buttons, before the process stops listening.
+  public func withdrawButtons() { current?.withdrawButtons() }
+
+  /// The name of affirm's icon where `scripts/install` put it in the icon theme (hicolor, under
+  /// $XDG_DATA_HOME or one of $XDG_DATA_DIRS); nil elsewhere, so no server looks for a missing icon.
+  static func installedIcon(environment: [String: String]) -> String? {
+    let home =
+      environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+      ?? environment["HOME"].map { $0 + "/.local/share" }
+    let system = (environment["XDG_DATA_DIRS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/local/share:/usr/share")
+      .split(separator: ":").map(String.init)
+    let found = ([home].compactMap { $0 } + system).contains { directory in
+      access(directory + "/icons/hicolor/scalable/apps/\(NotificationRequest.appName).svg", R_OK) == 0
+    }
+    return found ? NotificationRequest.appName : nil
   }
 
   /// Buttons pressed and notifications closed since the last call.
@@ -56,11 +87,15 @@ public final class SessionNotifier: Notifier {
     return []
   }
 
-  /// Blocks until notification `id` is answered or closed (see LibNotifyNotifier).
-  public func waitForAnswer(to id: UInt32) throws(DeliveryError) -> NotificationEvent {
+  /// Blocks until notification `id` is answered or closed, at most `seconds`; nil when the
+  /// time ran out first (see LibNotifyNotifier).
+  public func waitForAnswer(to id: UInt32, within seconds: Double) throws(DeliveryError) -> NotificationEvent? {
     guard let current else { throw .noServer }
-    return try current.waitForAnswer(to: id)
+    return try current.waitForAnswer(to: id, within: seconds)
   }
+
+  /// The quirks of the server the latest delivery went to.
+  public var quirks: ServerQuirks { current?.quirks ?? [] }
 
   /// Forgets the connection and libnotify's proxy, which belong to a bus or server that may
   /// be gone: the next delivery connects afresh. Without libnotify there is nothing to forget.

@@ -72,6 +72,9 @@ public struct LiveDaemonHost: DaemonHost {
     }
   }
 
+  /// Buttons left on screen after the daemon stops would record nothing: withdraw them.
+  public mutating func stopping() { notifier.withdrawButtons() }
+
   public mutating func reloadSchedule() throws -> Schedule {
     let (config, schedule, corpus) = try reload()
     dispatcher.config = config

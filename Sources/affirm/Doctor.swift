@@ -32,14 +32,20 @@ extension AffirmCommand {
 
       let deliveryStatus = checkDelivery(&report)
       let (loaded, configStatus) = checkConfig(&report)
-      checkState(&report)
+      let recentFailures = checkState(&report)
       checkDaemon(&report, binary: binary)
       if let loaded { checkSchedule(&report, loaded.config) }
 
       let status = configStatus ?? deliveryStatus ?? 0
       let others = report.problems + report.warnings
       var summary: String
-      if status == 0 {
+      if status == 0, let latest = recentFailures {
+        // The server answers, but answering is not showing: it refused the latest ones.
+        summary = "The notification server answers now, but the latest delivery failed: \(latest)."
+        if others > 0 {
+          summary += " \(others) thing\(others == 1 ? "" : "s") above need\(others == 1 ? "s" : "") care."
+        }
+      } else if status == 0 {
         summary = "A notification can be shown now."
         if others > 0 {
           summary += " \(others) thing\(others == 1 ? "" : "s") above need\(others == 1 ? "s" : "") care."
@@ -96,9 +102,12 @@ extension AffirmCommand {
           .ok, "notification server: \(field(0)) \(field(2)) by \(field(1)), spec \(field(3))",
           details: [
             "capabilities: " + (capabilities.isEmpty ? "none listed" : capabilities),
-            notifier.capabilities.contains("actions")
-              ? "buttons: late-night and urge lines offer \"It passed\" and \"I want to reach out\""
-              : "buttons: none (the server does not list \"actions\"); notifications come plain",
+            !notifier.capabilities.contains("actions")
+              ? "buttons: none (the server does not list \"actions\"); notifications come plain"
+              : ServerQuirks(serverName: field(0)).contains(.buttonsInMenuOnly)
+                ? "buttons: late-night and urge lines offer \"It passed\" and \"I want to reach out\", "
+                  + "but this server draws none: they are in its menu (makoctl menu)"
+                : "buttons: late-night and urge lines offer \"It passed\" and \"I want to reach out\"",
           ])
 
         if !notifier.capabilities.isEmpty && !notifier.capabilities.contains("body") {
@@ -223,21 +232,33 @@ extension AffirmCommand {
       return unknown.isEmpty ? nil : ExitStatus.dataError
     }
 
-    func checkState(_ report: inout DoctorReport) {
+    /// The state database's health, and the latest deliveries that failed. Returns the reason
+    /// of the newest delivery when it failed.
+    func checkState(_ report: inout DoctorReport) -> String? {
       let path = StateStore.defaultPath(paths: config.paths)
       if let problem = StateFileSafety.problem(path: path) {
         report.add(.problem, "state database: refused", details: [path, problem.description], fix: problem.fix)
-        return
+        return nil
       }
       do throws(StateError) {
         guard let store = try StateStore.openReadOnly(path: path) else {
           report.add(
             .warning, "state database: not created yet",
             details: [path, "the first affirm send, affirm sos or affirm run creates it"])
-          return
+          return nil
         }
         let shown = try store.deliveredCount()
         report.add(.ok, "state database: \(shown) notification\(shown == 1 ? "" : "s") shown so far", details: [path])
+        let recent = try store.recentOutcomes(limit: Self.recentDeliveries)
+        let failed = recent.filter(\.failed)
+        guard let newest = failed.first else { return nil }
+        let zone = Config(slots: []).schedule(environment: config.environment).zone
+        report.add(
+          .warning,
+          "recent deliveries: \(failed.count) of the latest \(recent.count) failed",
+          details: ["latest failure, \(ISO8601.format(newest.at, in: zone)): \(newest.reason ?? "no reason recorded")"],
+          fix: "affirm history lists each one with its reason")
+        return recent.first?.failed == true ? newest.reason ?? "no reason recorded" : nil
       } catch {
         var info = stat()
         let isDirectory = stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
@@ -249,8 +270,12 @@ extension AffirmCommand {
         report.add(
           .problem, "state database: unusable",
           details: [path, isDirectory ? "it is a directory, not a database" : plainReason(error)], fix: fix)
+        return nil
       }
     }
+
+    /// How many of the latest deliveries doctor looks through for failures.
+    static let recentDeliveries = 20
 
     func checkDaemon(_ report: inout DoctorReport, binary: String) {
       let paths = config.paths

@@ -43,7 +43,7 @@ extension AffirmCommand {
 
     @Flag(
       help: ArgumentHelp(
-        "Stay until the notification is answered or closed, and print how: stayed-strong, reach-out or closed.",
+        "Stay until the notification is answered or closed, and print how: stayed-strong, reach-out, closed, or expired (nobody answered within --timeout + 5 s, or 10 minutes without --timeout).",
         discussion: "Late-night and urge lines then carry two buttons, where the server shows buttons: "
           + "\"It passed\" (recorded) and \"I want to reach out\" (logs an urge and shows an urge line)."))
     var wait = false
@@ -88,6 +88,14 @@ struct SendRequest: Equatable {
     return nil
   }
 
+  /// How long `--wait` waits at most, in seconds: the expire timeout and 5 s more for the
+  /// server's news when one is given, else `longestWait`. Some servers never say that an
+  /// expired notification closed (those that list `persistence`).
+  var waitLimit: Double { timeout.flatMap { $0 > 0 ? Double($0) + 5 : nil } ?? Self.longestWait }
+
+  /// What `--wait` waits at most without a `--timeout`: 10 minutes.
+  static let longestWait: Double = 600
+
   func run() throws {
     var generator = SplitMix64(seed: seed ?? UInt64.random(in: .min ... .max))
     let expireTimeout = timeout.map { Int32($0 * 1000) } ?? -1
@@ -110,7 +118,13 @@ struct SendRequest: Equatable {
       if let error = outcome.deliveryError { throw error }
       var stateError = outcome.stateError ?? context.stateError
       if wait, let id = outcome.id {
-        let event = try notifier.waitForAnswer(to: id)
+        guard let event = try notifier.waitForAnswer(to: id, within: waitLimit) else {
+          // Nobody answered in time: withdraw it, so no button is left that nobody hears.
+          print("expired")
+          if let server = notifier.server { try? notifier.withdraw(LiveNotification(id: id, server: server)) }
+          try outcome.check(openError: stateError)
+          return
+        }
         guard case .answered(_, let response) = event else {
           print("closed")
           try outcome.check(openError: stateError)

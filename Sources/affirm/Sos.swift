@@ -41,6 +41,7 @@ extension AffirmCommand {
     }
 
     func run() throws {
+      StandardOutput.lineBuffered()
       var generator = SystemRandomNumberGenerator()
       let context = try reportingFailures { try CommandContext(config: config, corpus: corpus) }
       var recordError = context.stateError
@@ -75,6 +76,7 @@ extension AffirmCommand {
                 : "Noted. \(answer.outcome?.request.body ?? "")")
           }
         }
+        notifier.withdrawButtons()  // nobody will hear them once the follow-up is out
         let second = try reportingFailures {
           try context.dispatcher.deliver(
             tags: context.dispatcher.sosTags, urgency: .critical, source: .sos, now: SystemWaiter.now(),

@@ -376,6 +376,7 @@ struct InstallScriptTests {
     let expected = [
       "bin/affirm", "share/affirm/affirmations/no-contact.txt", "share/bash-completion/completions/affirm",
       "share/zsh/site-functions/_affirm", "share/fish/vendor_completions.d/affirm.fish", "share/man/man1/affirm.1",
+      "share/icons/hicolor/scalable/apps/affirm.svg", "share/applications/affirm.desktop",
     ]
     for file in expected {
       let path = prefix + "/" + file
@@ -390,6 +391,9 @@ struct InstallScriptTests {
       try String(contentsOfFile: prefix + "/share/bash-completion/completions/affirm", encoding: .utf8)
         .contains("install"))
     #expect(result.stdout.contains("the binary embeds it"))
+    // The desktop entry the notifications' desktop-entry hint names: hidden, with the icon.
+    let entry = try String(contentsOfFile: prefix + "/share/applications/affirm.desktop", encoding: .utf8)
+    #expect(entry.contains("\nNoDisplay=true\n") && entry.contains("\nIcon=affirm\n"))
     #expect(result.stdout.contains("next: \(prefix)/bin/affirm install"))
 
     let version = try runProcess(prefix + "/bin/affirm", ["--version"], environment: [:])

@@ -2,12 +2,18 @@
 """A minimal freedesktop notification server for the tests, with the capabilities it is given.
 
 Usage: fake-notification-server.py LOG [--capabilities body,body-markup] [--close-after SECONDS]
-                                     [--never-answer all|METHOD,...]
+                                       [--name NAME] [--max-kept N] [--press ACTION]
+                                       [--never-answer all|METHOD,...]
 
 Owns org.freedesktop.Notifications on the session bus in DBUS_SESSION_BUS_ADDRESS, writes one
-JSON line per Notify call to LOG (what arrived, as sent), and with --close-after closes each
-notification that long after it was shown (NotificationClosed, reason 1: expired). It shows
-the parts of the protocol dunst cannot: a server without `actions`, and the raw replaces_id.
+JSON line per Notify call to LOG (what arrived, as sent) and one per CloseNotification
+({"close": id}), and with --close-after closes each notification that long after it was shown
+(NotificationClosed, reason 1: expired). It shows the parts of the protocol dunst cannot: a
+server without `actions`, and the raw replaces_id. Like dunst, it adopts an unknown replaces_id
+as the new id. --name is what GetServerInformation answers (a server of the quirks table);
+--max-kept N refuses a Notify while N notifications are kept (never closed), as
+notification-daemon does after about 20 (MaxNotificationsExceeded). --press ACTION invokes that
+action of each notification that offers it, half a second after it was shown (a person pressing).
 
 With --never-answer it is a hung server that still runs: it owns the name and has the object
 registered (GDBus would answer a call to an unregistered path with an error at once), but it
@@ -46,10 +52,13 @@ def main():
     parser.add_argument("log")
     parser.add_argument("--capabilities", default="body")
     parser.add_argument("--close-after", type=float, default=None)
+    parser.add_argument("--name", default="fake")
+    parser.add_argument("--max-kept", type=int, default=None)
+    parser.add_argument("--press", default=None)
     parser.add_argument("--never-answer", default="")
     options = parser.parse_args()
     capabilities = [c for c in options.capabilities.split(",") if c]
-    state = {"next": 1}
+    state = {"next": 1, "kept": set()}
     never = set(m for m in options.never_answer.split(",") if m)
     unanswered = []  # kept alive: a dropped invocation must not turn into a reply
     log = open(options.log, "a", buffering=1)
@@ -57,9 +66,16 @@ def main():
     loop = GLib.MainLoop()
 
     def close(connection, notification_id, reason):
+        state["kept"].discard(notification_id)
         connection.emit_signal(
             None, "/org/freedesktop/Notifications", "org.freedesktop.Notifications",
             "NotificationClosed", GLib.Variant("(uu)", (notification_id, reason)))
+        return False
+
+    def press(connection, notification_id):
+        connection.emit_signal(
+            None, "/org/freedesktop/Notifications", "org.freedesktop.Notifications",
+            "ActionInvoked", GLib.Variant("(us)", (notification_id, options.press)))
         return False
 
     def on_call(connection, sender, path, interface, method, parameters, invocation):
@@ -69,21 +85,33 @@ def main():
         elif method == "GetCapabilities":
             invocation.return_value(GLib.Variant("(as)", (capabilities,)))
         elif method == "GetServerInformation":
-            invocation.return_value(GLib.Variant("(ssss)", ("fake", "affirm tests", "1", "1.2")))
+            invocation.return_value(GLib.Variant("(ssss)", (options.name, "affirm tests", "1", "1.2")))
         elif method == "Notify":
             app, replaces, icon, summary, body, actions, hints, timeout = parameters.unpack()
+            if (options.max_kept is not None and replaces not in state["kept"]
+                    and len(state["kept"]) >= options.max_kept):
+                log.write(json.dumps({"refused": summary}) + "\n")
+                invocation.return_dbus_error(
+                    "org.freedesktop.Notifications.MaxNotificationsExceeded",
+                    "Exceeded maximum number of notifications")
+                return
             notification_id = replaces or state["next"]
             if not replaces:
                 state["next"] += 1
+            state["kept"].add(notification_id)
             log.write(json.dumps({
                 "id": notification_id, "app": app, "replaces_id": replaces, "summary": summary,
                 "body": body, "actions": actions, "hints": sorted(hints), "timeout": timeout,
+                "icon": icon, "urgency": hints.get("urgency"), "transient": bool(hints.get("transient")),
             }) + "\n")
             invocation.return_value(GLib.Variant("(u)", (notification_id,)))
+            if options.press is not None and options.press in actions[0::2]:
+                GLib.timeout_add(500, press, connection, notification_id)
             if options.close_after is not None:
                 GLib.timeout_add(int(options.close_after * 1000), close, connection, notification_id, 1)
         elif method == "CloseNotification":
             (notification_id,) = parameters.unpack()
+            log.write(json.dumps({"close": notification_id}) + "\n")
             invocation.return_value(None)
             close(connection, notification_id, 3)
 

@@ -28,8 +28,10 @@ ensure_packages() {
 # run time, with dlopen; the build needs no libnotify or GLib headers.
 BUILD_PACKAGES=(libsqlite3-dev libnotify4)
 # What a private notification stack needs (python3-gi runs the tests' fake notification
-# server; sqlite3 lets the fault tests check the state).
-STACK_PACKAGES=(dbus dunst xvfb jq libnotify-bin python3-gi gir1.2-glib-2.0 sqlite3)
+# server and protocol monitor; sqlite3 lets the fault tests check the state). xfce4-notifyd
+# and notification-daemon are the other real servers the server-dependent tests run on, each
+# on a bus of its own (ServerMatrixTests); xdotool presses their buttons on the Xvfb screen.
+STACK_PACKAGES=(dbus dunst xvfb jq libnotify-bin python3-gi gir1.2-glib-2.0 sqlite3 xfce4-notifyd notification-daemon xdotool x11-utils)
 
 STACK_PIDS=()
 

@@ -32,6 +32,12 @@ public protocol DaemonHost {
   /// Acts on what the notification server reported since the last call (buttons pressed,
   /// notifications closed). Never held by a pause: the person asked for it.
   mutating func handleInteraction()
+  /// Called once before the daemon stops: withdraw what nobody will hear any more (buttons).
+  mutating func stopping()
+}
+
+extension DaemonHost {
+  public mutating func stopping() {}
 }
 
 /// The daemon: next fire time → wait → deliver → record, with the missed-time policy.
@@ -174,6 +180,7 @@ public struct DaemonLoop {
         }
       case .terminate:
         logger.info("stopping")
+        host.stopping()
         return 0
       }
     }

@@ -85,7 +85,7 @@ public struct Dispatcher {
     var deliveryError: DeliveryError?
     var id: UInt32?
     do {
-      id = try notifier.deliver(request)
+      id = try show(request, notifier: notifier)
     } catch {
       deliveryError = error
     }
@@ -117,7 +117,7 @@ public struct Dispatcher {
       }
       let request = Response.acknowledgement
       do {
-        let id = try notifier.deliver(request)
+        let id = try show(request, notifier: notifier)
         return (Outcome(request: request, id: id), recordError)
       } catch {
         return (Outcome(request: request, deliveryError: error), recordError)
@@ -144,6 +144,17 @@ public struct Dispatcher {
   /// What `affirm sos` and the "I want to reach out" button draw from: the urge and sos lines
   /// (those of the two tags the corpus has; every line when it has neither).
   public var sosTags: [String] { Moment.Tag.sosDraws.filter(corpus.knownTags.contains) }
+
+  /// Shows `request` as affirm's one live notification: the previous one, whichever process
+  /// showed it, is closed first where the same server instance still holds it, so affirm never
+  /// fills a server's store or list. Where the notifier knows no servers, it only shows.
+  func show(_ request: NotificationRequest, notifier: some Notifier) throws(DeliveryError) -> UInt32 {
+    guard let aware = notifier as? any ServerAwareNotifier else { return try notifier.deliver(request) }
+    if let live = try? store?.liveNotification() { try aware.withdraw(live) }
+    let id = try aware.deliver(request)
+    if let server = aware.server { try? store?.setLiveNotification(LiveNotification(id: id, server: server)) }
+    return id
+  }
 
   func randomEntry(_ positions: EntryPositions, using generator: inout some RandomNumberGenerator) -> Affirmation? {
     positions.randomElement(using: &generator).flatMap { corpus.entry(at: $0) }

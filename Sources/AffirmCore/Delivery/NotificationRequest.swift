@@ -29,6 +29,9 @@ public struct NotificationRequest: Sendable, Equatable {
   public var tags: [String]
   /// The buttons to offer, where the server shows buttons; none by default.
   public var responses: [Response]
+  /// The spec's `transient` hint: the server shows it and keeps no trace of it (no list, no
+  /// history). For short acknowledgements that serve nobody once read.
+  public var transient = false
 
   public init(
     summary: String, body: String, urgency: Urgency, expireTimeout: Int32 = -1, tags: [String],

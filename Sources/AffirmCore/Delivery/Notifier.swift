@@ -59,3 +59,27 @@ extension Double {
     return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
   }
 }
+
+/// An affirm notification that may still be open on a server: its id, and the server instance
+/// (its unique bus name, such as `:1.42`) that gave the id. Ids mean something only to the
+/// instance that gave them: a restarted server hands the same numbers to other applications.
+public struct LiveNotification: Sendable, Equatable {
+  public var id: UInt32
+  public var server: String
+
+  public init(id: UInt32, server: String) {
+    self.id = id
+    self.server = server
+  }
+}
+
+/// What a notifier can do beyond showing, for a bounded footprint on the server. A notifier
+/// that knows nothing of servers (a test's) inherits the defaults: no identity, nothing closed.
+public protocol ServerAwareNotifier: Notifier {
+  /// The server instance (unique bus name) the latest delivery went to.
+  var server: String? { get }
+  /// Closes `live` if it is open on the server instance running now; leaves it alone when
+  /// another instance gave its id (that id may now name another application's notification).
+  /// Throws only when no server can be reached at all (a delivery now would fail alike).
+  func withdraw(_ live: LiveNotification) throws(DeliveryError)
+}

@@ -23,13 +23,17 @@ public enum Response: String, Sendable, CaseIterable, Equatable {
   /// The note an urge logged from the button carries in the history.
   public static let reachOutNote = "from a notification button"
 
-  /// What is shown after "It passed": short, warm, gone by itself.
-  public static let acknowledgement = NotificationRequest(
-    summary: "Thank you for staying with yourself",
-    body: "You let the wave pass. That counts, and the next one gets a little easier.",
-    urgency: .low,
-    expireTimeout: 8_000,
-    tags: [])
+  /// What is shown after "It passed": short, warm, gone by itself, and kept nowhere.
+  public static let acknowledgement: NotificationRequest = {
+    var request = NotificationRequest(
+      summary: "Thank you for staying with yourself",
+      body: "You let the wave pass. That counts, and the next one gets a little easier.",
+      urgency: .low,
+      expireTimeout: 8_000,
+      tags: [])
+    request.transient = true
+    return request
+  }()
 }
 
 /// What the notification server told us about a notification after it was shown.

@@ -81,6 +81,28 @@ extension StateStore {
     }
   }
 
+  /// The outcomes of the newest `limit` deliveries that are no longer pending, newest first
+  /// (for doctor). Rows edited by hand into something affirm never writes are left out.
+  public func recentOutcomes(limit: Int) throws(StateError) -> [(at: Instant, failed: Bool, reason: String?)] {
+    do {
+      return try database.read { db in
+        try Row.fetchAll(
+          db,
+          sql: """
+            SELECT at, status, reason FROM delivery
+            WHERE status IN ('delivered', 'failed') AND typeof(at) = 'integer' AND (reason IS NULL OR typeof(reason) = 'text')
+            ORDER BY id DESC LIMIT ?
+            """,
+          arguments: [limit]
+        ).map { row in
+          (at: Instant(seconds: row["at"]), failed: (row["status"] as String) == "failed", reason: row["reason"])
+        }
+      }
+    } catch {
+      throw StateError.wrapping(error, path: path)
+    }
+  }
+
   /// Deliveries, urges, resets and moments of strength since `since`, newest first.
   public func history(since: Instant?) throws(StateError) -> [HistoryItem] {
     var items: [HistoryItem] = []

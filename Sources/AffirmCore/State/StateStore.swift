@@ -248,6 +248,13 @@ public final class StateStore: @unchecked Sendable {
       try db.create(index: "delivery_at", on: "delivery", columns: ["at"])
       try db.create(index: "urge_at", on: "urge", columns: ["at"])
     }
+    migrator.registerMigration("v6: live notification") { db in
+      try db.create(table: "live") { t in
+        t.primaryKey("id", .integer)  // one row: affirm's latest notification, maybe still open
+        t.column("notification", .integer).notNull()  // the server's id for it
+        t.column("server", .text).notNull()  // the unique bus name of the server that gave the id
+      }
+    }
     return migrator
   }
 }

@@ -127,6 +127,7 @@ typedef unsigned int NotifyUrgency;
   /* GLib: variants */                                                                                             \
   X(GVariant *, g_variant_new_string, (const gchar *string))                                                       \
   X(GVariant *, g_variant_new_uint32, (guint32 value))                                                             \
+  X(GVariant *, g_variant_new_boolean, (gboolean value))                                                           \
   X(GVariant *, g_variant_new_tuple, (GVariant *const *children, gsize n_children))                                \
   X(void, g_variant_unref, (GVariant * value))                                                                     \
   X(gsize, g_variant_n_children, (GVariant * value))                                                               \
@@ -280,6 +281,9 @@ static inline GVariant *g_variant_new_string(const gchar *string) {
   return affirm_libnotify(__func__)->g_variant_new_string(string);
 }
 
+static inline GVariant *g_variant_new_boolean(gboolean value) {
+  return affirm_libnotify(__func__)->g_variant_new_boolean(value);
+}
 static inline GVariant *g_variant_new_uint32(guint32 value) {
   return affirm_libnotify(__func__)->g_variant_new_uint32(value);
 }

@@ -1,0 +1,60 @@
+import Testing
+
+@testable import AffirmCore
+
+/// A notifier that knows its server instance, and records what it was asked to withdraw.
+final class ServerRecordingNotifier: ServerAwareNotifier {
+  var server: String?
+  var shown: [NotificationRequest] = []
+  var withdrawn: [LiveNotification] = []
+
+  init(server: String) { self.server = server }
+
+  func deliver(_ request: NotificationRequest) throws(DeliveryError) -> UInt32 {
+    shown.append(request)
+    return UInt32(shown.count)
+  }
+
+  func withdraw(_ live: LiveNotification) throws(DeliveryError) { withdrawn.append(live) }
+}
+
+@Suite("server quirks and affirm's one live notification")
+struct ServerQuirksTests {
+  @Test("the table: GNOME Shell and mako have their quirks, other servers none")
+  func table() {
+    #expect(ServerQuirks(serverName: "gnome-shell") == [.lowUrgencyStaysHidden, .replacementDropsButtons])
+    #expect(ServerQuirks(serverName: "mako") == [.buttonsInMenuOnly])
+    #expect(ServerQuirks(serverName: "dunst").isEmpty)
+    #expect(ServerQuirks(serverName: "Xfce Notify Daemon").isEmpty)
+  }
+
+  @Test("only a transient low-urgency acknowledgement is raised to normal, and only where low stays hidden")
+  func adapting() {
+    let gnome = ServerQuirks(serverName: "gnome-shell")
+    #expect(gnome.adapting(Response.acknowledgement).urgency == .normal)
+    #expect(gnome.adapting(Response.acknowledgement).transient)
+    let chosenLow = NotificationRequest(summary: "s", body: "b", urgency: .low, tags: [])
+    #expect(gnome.adapting(chosenLow).urgency == .low)
+    #expect(ServerQuirks(serverName: "dunst").adapting(Response.acknowledgement).urgency == .low)
+  }
+
+  @Test("each delivery first withdraws the previous live one, kept in the state with its server")
+  func liveNotification() throws {
+    let (store, _) = try temporaryStore()
+    let dispatcher = Dispatcher(
+      corpus: catalog(entries(5, tag: "morning")), config: Config(slots: []), zone: .utc, store: store,
+      logger: quietLogger)
+    var generator = SplitMix64(seed: 3)
+    let notifier = ServerRecordingNotifier(server: ":1.7")
+    let now = Instant(seconds: 1_800_000_000)
+    _ = try dispatcher.deliver(
+      tags: [], urgency: .normal, source: .send, now: now, notifier: notifier, using: &generator)
+    #expect(notifier.withdrawn.isEmpty)
+    #expect(try store.liveNotification() == LiveNotification(id: 1, server: ":1.7"))
+    // Another process, another server instance: the notifier gets the old one to judge.
+    let later = ServerRecordingNotifier(server: ":1.9")
+    _ = try dispatcher.deliver(tags: [], urgency: .normal, source: .send, now: now, notifier: later, using: &generator)
+    #expect(later.withdrawn == [LiveNotification(id: 1, server: ":1.7")])
+    #expect(try store.liveNotification() == LiveNotification(id: 1, server: ":1.9"))
+  }
+}
