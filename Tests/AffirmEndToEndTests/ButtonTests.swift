@@ -323,6 +323,8 @@ final class FakeServer {
   var calls: [[String: Any]] { lines.filter { $0["id"] != nil } }
   /// The ids CloseNotification was called with, in order.
   var closes: [Int] { lines.compactMap { $0["close"] as? Int } }
+  /// The methods of the calls a `neverAnswer` server holds unanswered, in order.
+  var held: [String] { lines.compactMap { $0["unanswered"] as? String } }
   /// How many Notify calls were refused (MaxNotificationsExceeded).
   var refused: Int { lines.filter { $0["refused"] != nil }.count }
 }
