@@ -32,6 +32,9 @@ extension AffirmCommand {
     @OptionGroup var config: ConfigOptions
 
     func validate() throws {
+      if let note, let (_, hazard) = TerminalText.hazard(in: note) {
+        throw ValidationError("--note holds \(hazard); write plain, visible text")
+      }
       if let followUp {
         guard let span = Span(followUp), span.seconds > 0 else {
           throw ValidationError("--follow-up takes a duration like 90s, 10m or 1h; got \"\(followUp)\"")
@@ -57,17 +60,18 @@ extension AffirmCommand {
           tags: ["urge"], urgency: .critical, source: .sos, now: context.now, offeringResponses: followUp != nil,
           notifier: notifier, using: &generator)
       }
-      print("Logged. \(first.request.body)")
+      say("Logged. \(TerminalText.visible(first.request.body))")
       if let followUp, let span = Span(followUp), first.deliveryError == nil {
-        print("Breathe. One more in \(span).")
+        say("Breathe. One more in \(span).")
         let end = SystemWaiter.now().adding(seconds: span.seconds)
         while case let left = end.seconds - SystemWaiter.now().seconds, left > 0 {
           for case .answered(_, let response) in notifier.events(within: Double(left)) {
             let answer = context.dispatcher.respond(
               response, now: SystemWaiter.now(), offeringResponses: false, notifier: notifier, using: &generator)
             if let error = answer.stateError ?? answer.outcome?.stateError { printError("affirm: \(error)") }
-            print(
-              response == .stayedStrong ? "Noted: you stayed strong." : "Logged. \(answer.outcome?.request.body ?? "")")
+            say(
+              response == .stayedStrong
+                ? "Noted: you stayed strong." : "Logged. \(TerminalText.visible(answer.outcome?.request.body ?? ""))")
           }
         }
         let second = try reportingFailures {
@@ -78,6 +82,13 @@ extension AffirmCommand {
         try reportingFailures { try second.check(openError: nil) }
       }
       try reportingFailures { try first.check(openError: recordError) }
+    }
+
+    /// One line, flushed at once, also into a pipe or a file: a SIGTERM while it stays for
+    /// the follow-up must not lose what it said (stdio would hold it in a block buffer).
+    func say(_ line: String) {
+      print(line)
+      fflush(nil)
     }
   }
 }

@@ -52,6 +52,12 @@ public struct CorpusParser: Sendable {
         continue
       }
 
+      // A line that would drive the terminal, reorder itself or show nothing is never shown.
+      if let (offset, hazard) = TerminalText.hazard(in: trimmed) {
+        let column = text.unicodeScalars[..<trimmed.startIndex].count + offset + 1
+        diagnostics.append(.init(at: here.with(column: column), .unsafeText(hazard)))
+        continue
+      }
       // Characters never outnumber UTF-8 bytes: count them only when there are bytes enough.
       if trimmed.utf8.count > Self.maximumEntryLength {
         let length = trimmed.count
@@ -109,6 +115,8 @@ public struct CorpusDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
     case invalidTag(String)
     case tooLong(Int)
     case duplicate(of: SourceLocation)
+    /// A control character, escape sequence or bidirectional override, or nothing visible.
+    case unsafeText(TerminalText.Hazard)
   }
 
   public var location: SourceLocation
@@ -132,6 +140,7 @@ public struct CorpusDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
     case .tooLong(let length):
       "entry is \(length) characters long; keep it to \(CorpusParser.maximumEntryLength) so it fits a notification"
     case .duplicate(let first): "duplicate entry; it already stands at \(first)"
+    case .unsafeText(let hazard): "entry holds \(hazard); it is not shown (write plain, visible text)"
     }
   }
 }
