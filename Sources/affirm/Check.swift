@@ -24,8 +24,20 @@ extension AffirmCommand {
       var configSummary = ""
       do {
         let settings = try config.load()
-        configProblems = Picker(corpus: loaded).unknownSlotTags(in: settings.config).map(\.description)
+        let unknownTags = Picker(corpus: loaded).unknownSlotTags(in: settings.config)
         configSummary = "; config \(settings.path ?? "built-in default"): \(settings.config.slots.count) slots"
+        if let path = settings.path {
+          configProblems = unknownTags.map(\.description)
+          if settings.config.slots.isEmpty {
+            print("warning: \(path): no slots, so affirm run shows nothing (add a [[slot]]; see affirm config init)")
+          }
+        } else {
+          // No config file: no line of one to blame. The built-in schedule just needs those tags.
+          for error in unknownTags {
+            print(
+              "warning: no config file; the built-in schedule's \(error.message); write one with affirm config init")
+          }
+        }
       } catch .invalid(let error) {
         configProblems = [error.description]
       } catch {
