@@ -119,6 +119,25 @@ extension AffirmCommand {
       print(configuration.version)
       return
     }
+    if let tz = TimeZoneRules.unusableTZ(getenv("TZ").map { String(cString: $0) }) {
+      printError(
+        "affirm: TZ=\(quotedString(tz)) names no time zone (use a name like Europe/Berlin); "
+          + "UTC applies where the config sets no timezone")
+    }
+    // argument-parser reads `-1h` as the flags -1 and -h and prints the help: a negative
+    // duration is a mistake to point out.
+    if arguments.first == "pause",
+      let negative = arguments.dropFirst().prefix(while: { $0 != "--" }).first(where: {
+        $0.count > 1 && $0.hasPrefix("-") && $0.dropFirst().first?.isNumber == true
+      })
+    {
+      // Read as a duration (after --), it fails pause's own check with its own sentence.
+      do {
+        _ = try AffirmCommand.parseAsRoot(["pause", "--", negative])
+      } catch {
+        AffirmCommand.exit(withError: error)
+      }
+    }
     if arguments.first == "send", let request = SendRequest(quickParsing: arguments.dropFirst()) {
       do {
         try request.run()

@@ -43,10 +43,23 @@ extension AffirmCommand {
       let problems = loaded.diagnostics.filter { !$0.isWarning }
       for diagnostic in problems { print(diagnostic) }
       for problem in unreadable { print(problem) }
+      var configWarnings: [String] = []
       if let settings {
-        configProblems = Picker(corpus: loaded).unknownSlotTags(in: settings.config).map(\.description)
+        let unknownTags = Picker(corpus: loaded).unknownSlotTags(in: settings.config)
         let slots = settings.config.slots.count
         configSummary = "; config \(settings.path ?? "built-in default"): \(slots) slot\(slots == 1 ? "" : "s")"
+        if let path = settings.path {
+          configProblems = unknownTags.map(\.description)
+          if slots == 0 {
+            configWarnings.append(
+              "warning: \(path): no slots, so affirm run shows nothing (add a [[slot]]; see affirm config init)")
+          }
+        } else {
+          // No config file: no line of one to blame. The built-in schedule just needs those tags.
+          configWarnings += unknownTags.map {
+            "warning: no config file; the built-in schedule's \($0.message); write one with affirm config init"
+          }
+        }
       }
       for problem in configProblems { print(problem) }
       // Nothing to show is a problem of the corpus as a whole: no line to point at.
@@ -62,7 +75,7 @@ extension AffirmCommand {
       // The voice: warnings, reported whatever the corpus, failing only with --strict.
       let linter = CorpusLinter(config: settings?.config ?? .builtInDefault, corpus: loaded)
       let warnings =
-        loaded.diagnostics.filter(\.isWarning).map { "\($0.location): warning: \($0.message)" }
+        configWarnings + loaded.diagnostics.filter(\.isWarning).map { "\($0.location): warning: \($0.message)" }
         + linter.findings(in: loaded).map(\.description)
       for warning in warnings { print(warning) }
 

@@ -44,10 +44,11 @@ extension AffirmCommand {
       switch item.kind {
       case .delivery(let source, let slot, let body, let status, let reason):
         let origin = slot.map { "slot \($0)" } ?? source
-        output = "\(at)  \(status.padding(9))  \(origin.padding(16))  \(body)"
-        if let reason { output += "  (\(reason))" }
+        // What the database holds is printed, never obeyed: control characters show as \u{1B}.
+        output = "\(at)  \(status.padding(9))  \(origin.padding(16))  \(TerminalText.visible(body))"
+        if let reason { output += "  (\(TerminalText.visible(reason)))" }
       case .urge(let note):
-        output = "\(at)  \("urge".padding(9))  \("sos".padding(16))  \(note ?? "")"
+        output = "\(at)  \("urge".padding(9))  \("sos".padding(16))  \(TerminalText.visible(note ?? ""))"
       case .reset(let started):
         output = "\(at)  \("reset".padding(9))  \("".padding(16))  day 1 is \(started)"
       case .stayedStrong:

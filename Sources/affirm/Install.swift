@@ -31,12 +31,17 @@ extension AffirmCommand {
     func validate() throws {
       if autostart && cron { throw ValidationError("--autostart and --cron are alternatives; give one of them") }
       if let binary, let problem = DesktopFiles.binaryProblem(binary) {
-        throw ValidationError("--binary \(binary): \(problem)")
+        throw ValidationError("--binary \(TerminalText.visible(binary)): \(problem)")
       }
     }
 
     func run() throws {
       let binary = try reportingFailures { try self.binary ?? DesktopFiles.currentExecutable().get() }
+      // The running binary's own path goes into the same lines as --binary would, so it passes
+      // the same check: a newline in a directory name must not split Exec= or add a cron line.
+      if self.binary == nil, let problem = DesktopFiles.binaryProblem(binary) {
+        try reportingFailures { throw DesktopFileError.unsuitableBinary(path: binary, reason: problem) }
+      }
       if cron {
         print(DesktopFiles.crontab(binary: binary), terminator: "")
         return

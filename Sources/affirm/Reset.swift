@@ -23,6 +23,11 @@ extension AffirmCommand {
     func run() throws {
       let context = try reportingFailures { try CommandContext(config: config) }
       let start = date.flatMap { LocalDate(iso: $0) } ?? context.today
+      if start > context.today {
+        // A count that starts tomorrow would make every day count and streak a lie.
+        printError("affirm: --date \(start) is after today (\(context.today)); day 1 of no contact is today or earlier")
+        throw ExitCode(ExitStatus.usage)
+      }
       let previous = context.dispatcher.noContact()
       try reportingFailures {
         let store = try context.requireStore()

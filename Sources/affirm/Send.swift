@@ -173,7 +173,9 @@ struct DryRunReport: Encodable {
     urgency = request.urgency
   }
 
-  var text: String { "\(summary)\n\(body)\n(tags: \(tags.joined(separator: ", ")); urgency: \(urgency.rawValue))" }
+  var text: String {
+    "\(summary)\n\(TerminalText.visible(body))\n(tags: \(tags.joined(separator: ", ")); urgency: \(urgency.rawValue))"
+  }
 
   func jsonLine() -> String {
     let encoder = JSONEncoder()

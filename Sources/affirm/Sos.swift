@@ -33,6 +33,9 @@ extension AffirmCommand {
     @OptionGroup var config: ConfigOptions
 
     func validate() throws {
+      if let note, let (_, hazard) = TerminalText.hazard(in: note) {
+        throw ValidationError("--note holds \(hazard); write plain, visible text")
+      }
       if let followUp {
         guard let span = Span(followUp), span.seconds > 0 else {
           throw ValidationError("--follow-up takes a duration like 90s, 10m or 1h; got \"\(followUp)\"")
@@ -60,20 +63,20 @@ extension AffirmCommand {
           offeringResponses: followUp != nil,
           notifier: notifier, using: &generator)
       }
-      print(first.request.body)
-      print("Noted in your history. Stay with yourself for a minute; this will pass.")
+      say(TerminalText.visible(first.request.body))
+      say("Noted in your history. Stay with yourself for a minute; this will pass.")
       if let followUp, let span = Span(followUp), first.deliveryError == nil {
-        print("One more line in \(span). Breathe.")
+        say("One more line in \(span). Breathe.")
         let end = SystemWaiter.now().adding(seconds: span.seconds)
         while case let left = end.seconds - SystemWaiter.now().seconds, left > 0 {
           for case .answered(_, let response) in notifier.events(within: Double(left)) {
             let answer = context.dispatcher.respond(
               response, now: SystemWaiter.now(), offeringResponses: false, notifier: notifier, using: &generator)
             if let error = answer.stateError ?? answer.outcome?.stateError { printError("affirm: \(error)") }
-            print(
+            say(
               response == .stayedStrong
                 ? "It passed. Thank you for staying with yourself."
-                : "Noted. \(answer.outcome?.request.body ?? "")")
+                : "Noted. \(TerminalText.visible(answer.outcome?.request.body ?? ""))")
           }
         }
         notifier.withdrawButtons()  // nobody will hear them once the follow-up is out
@@ -86,6 +89,13 @@ extension AffirmCommand {
         try reportingFailures { try second.check(openError: nil) }
       }
       try reportingFailures { try first.check(openError: recordError) }
+    }
+
+    /// One line, flushed at once, also into a pipe or a file: a SIGTERM while it stays for
+    /// the follow-up must not lose what it said (stdio would hold it in a block buffer).
+    func say(_ line: String) {
+      print(line)
+      fflush(nil)
     }
   }
 }

@@ -355,7 +355,7 @@ struct DoctorTests {
 }
 
 @Suite(
-  "scripts/install (a release build; set AFFIRM_TEST_INSTALL_SCRIPT=1)",
+  "scripts/install (a release build; scripts/test sets AFFIRM_TEST_INSTALL_SCRIPT=1)",
   .enabled(
     if: ProcessInfo.processInfo.environment["AFFIRM_TEST_INSTALL_SCRIPT"] == "1",
     "builds release into .build-install-test, minutes the first time: run with AFFIRM_TEST_INSTALL_SCRIPT=1"))
@@ -398,8 +398,63 @@ struct InstallScriptTests {
 
     let version = try runProcess(prefix + "/bin/affirm", ["--version"], environment: [:])
     #expect(version.stdout == "0.1.0\n")
+    try expectRunsWithoutToolchain(prefix + "/bin/affirm", home: home)
     let install = try runProcess(prefix + "/bin/affirm", ["install"], environment: home.environment)
     #expect(install.status == 0, "\(install.stderr)")
     #expect(try home.read(home.unit).contains("\nExecStart=\(prefix)/bin/affirm run\n"))
+  }
+
+  /// Runs `binary` where the Swift toolchain cannot be reached: as root, in a mount namespace
+  /// with an empty tmpfs over the toolchain (a RUNPATH into it would otherwise still find it);
+  /// else (not root, or no namespaces allowed) with a bare environment, and the loader's list
+  /// of what it needs checked instead.
+  func expectRunsWithoutToolchain(_ binary: String, home: InstallHome) throws {
+    let path = ProcessInfo.processInfo.environment["PATH", default: ""]
+    let onPath = path.split(separator: ":").map { String($0) + "/swift" }
+    let swift = onPath.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/opt/swift/usr/bin/swift"
+    // <toolchain>/usr/bin/swift: hide <toolchain>.
+    let toolchain = URL(fileURLWithPath: swift).resolvingSymlinksInPath().deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent().path
+    try "timezone = \"Europe/Berlin\"\n[[slot]]\nname = \"m\"\nat = [\"02:30\"]\n".write(
+      toFile: home.path + "/config.toml", atomically: true, encoding: .utf8)
+    let commands = [
+      ["--version"], ["next", "--count", "1", "--from", "2027-03-28T00:00", "--config", home.path + "/config.toml"],
+      ["send", "--dry-run", "--tag", "morning"], ["check"],
+    ]
+    let bare = ["PATH": "/usr/bin:/bin", "HOME": home.path, "LD_LIBRARY_PATH": ""]
+    let unshare = "/usr/bin/unshare"
+    // A container may refuse a mount namespace even to root: then the bare environment.
+    var namespaces = getuid() == 0 && FileManager.default.isExecutableFile(atPath: unshare)
+    if namespaces {
+      let probe = try runProcess(unshare, ["-m", "/bin/sh", "-c", "mount -t tmpfs none \"$0\"", toolchain])
+      namespaces = probe.status == 0
+    }
+    guard namespaces else {
+      let loader = try runProcess("/usr/bin/ldd", [binary], environment: bare)
+      #expect(!loader.stdout.contains(toolchain) && !loader.stdout.contains("libswift"), "\(loader.stdout)")
+      for command in commands {
+        let result = try runProcess(binary, command, environment: bare)
+        #expect(result.status == 0, "\(command): \(result.stderr)")
+      }
+      return
+    }
+    let hidden = { (binary: String, command: [String]) throws -> RunResult in
+      try runProcess(
+        unshare, ["-m", "/bin/sh", "-c", "mount -t tmpfs none \"$0\" && exec \"$@\"", toolchain, binary] + command,
+        environment: bare)
+    }
+    // The control: the test's own build (dynamically linked, in debug) cannot start there.
+    if try runProcess("/usr/bin/ldd", [Affirm.binary]).stdout.contains("libswiftCore") {
+      let control = try hidden(Affirm.binary, ["--version"])
+      #expect(control.status == 127, "the toolchain was not hidden: \(control.stdout)\(control.stderr)")
+      #expect(control.stderr.contains("libswift"), "\(control.stderr)")
+    }
+    for command in commands {
+      let result = try hidden(binary, command)
+      #expect(result.status == 0, "\(command) without \(toolchain): \(result.stderr)")
+      #expect(!result.stdout.isEmpty, "\(command)")
+    }
+    #expect(try hidden(binary, ["--version"]).stdout == "0.1.0\n")
+    #expect(try hidden(binary, commands[1]).stdout.hasPrefix("2027-03-28T03:30:00+02:00"))
   }
 }

@@ -250,6 +250,7 @@ struct BadInputTests {
         \(corpus):4: duplicate entry; it already stands at \(corpus):3
         \(corpus):5: entry is 161 characters long; keep it to 160 so it fits a notification
         \(corpus):6:1: invalid UTF-8; save the file as UTF-8
+        warning: \(noSlots): no slots, so affirm run shows nothing (add a [[slot]]; see affirm config init)
 
         """)
     #expect(result.stderr == "affirm: 4 problems found\n")

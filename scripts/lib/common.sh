@@ -9,6 +9,16 @@ ensure_swift() {
   command -v swift >/dev/null 2>&1 || { echo "swift is not installed; see https://www.swift.org/install/linux/" >&2; exit 1; }
 }
 
+# Builds the release binary that scripts/run, scripts/bench and scripts/install all use, and
+# prints its path. The Swift runtime is linked statically: the binary starts faster, lets the
+# idle daemon give back its pages, and runs where the Swift toolchain is not installed.
+# $1: the scratch (build) directory, default .build.
+build_release() {
+  local scratch=${1:-.build}
+  swift build -c release --static-swift-stdlib --scratch-path "$scratch" >&2
+  echo "$(swift build -c release --static-swift-stdlib --scratch-path "$scratch" --show-bin-path)/affirm"
+}
+
 # Installs the Debian packages named that are not installed yet (apt-get update first).
 ensure_packages() {
   local missing=()

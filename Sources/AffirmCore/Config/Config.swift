@@ -130,7 +130,8 @@ private func quoted(_ text: String) -> String {
     case "\n": escaped += "\\n"
     case "\t": escaped += "\\t"
     default:
-      if scalar.value < 0x20 || scalar.value == 0x7F {
+      // Control characters (C0, DEL, C1) and bidirectional controls: escaped, never printed raw.
+      if TerminalText.isControl(scalar) || TerminalText.isBidiControl(scalar) {
         let hex = String(scalar.value, radix: 16, uppercase: true)
         escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
       } else {

@@ -50,7 +50,15 @@ public struct LoadedConfig: Sendable, Equatable {
       bytes = try TextFiles.read(path, limit: 1 << 20)
     } catch {
       if explicitPath == nil, (try? TextFiles.kind(of: path)) == nil {
-        return LoadedConfig(config: .builtInDefault, path: nil)
+        // Nothing there: the built-in default. A link to nothing (or a loop) is a config
+        // that went missing, not an absent one: say so rather than silently use the default.
+        guard let target = TextFiles.symbolicLinkTarget(path) else {
+          return LoadedConfig(config: .builtInDefault, path: nil)
+        }
+        throw .unreadable(
+          path: path,
+          reason: "it is a symbolic link to \(target), which cannot be followed (\(error.reason)); "
+            + "fix the link, or remove it to use the built-in default")
       }
       throw .unreadable(path: path, reason: error.reason)
     }

@@ -17,14 +17,41 @@ public enum ConfigWriter {
         throw .unwritable(error.reason)
       }
     }
-    // O_EXCL: an existing file (or a link) is never overwritten, even in a race.
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else {
-      throw errno == EEXIST ? .exists : .unwritable(String(cString: strerror(errno)))
-    }
-    defer { close(descriptor) }
+    // A full disk must not leave a short or empty config behind (which would then read as a
+    // config with no slots): the text goes to a temporary file beside it, which is linked into
+    // place only once it is complete. link() never replaces an existing file, even in a race.
+    if (try? TextFiles.kind(of: path)) != nil || TextFiles.symbolicLinkTarget(path) != nil { throw .exists }
+    var template = Array((path + ".tmp-XXXXXX").utf8CString)
+    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard descriptor >= 0 else { throw .unwritable(String(cString: strerror(errno))) }
+    let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    defer { unlink(temporary) }
     let bytes = Array(text.utf8)
-    let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-    guard written == bytes.count else { throw .unwritable(String(cString: strerror(errno))) }
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+      if written < 0 && errno == EINTR { continue }
+      guard written > 0 else {
+        let reason = written < 0 ? String(cString: strerror(errno)) : "nothing more could be written"
+        close(descriptor)
+        throw .unwritable(reason)
+      }
+      offset += written
+    }
+    // mkstemp makes it 0600; the config gets 0644 less the umask, as open(2) would give it.
+    let mask = umask(0)
+    umask(mask)
+    let synced = fchmod(descriptor, 0o644 & ~mask) == 0 && fsync(descriptor) == 0
+    let code = errno
+    guard close(descriptor) == 0, synced else { throw .unwritable(String(cString: strerror(synced ? errno : code))) }
+    if link(temporary, path) == 0 { return }
+    switch errno {
+    case EEXIST: throw .exists
+    case EPERM, EOPNOTSUPP, ENOSYS:
+      // A file system without hard links (FAT, some network mounts): rename, after one more look.
+      if (try? TextFiles.kind(of: path)) != nil || TextFiles.symbolicLinkTarget(path) != nil { throw .exists }
+      guard rename(temporary, path) == 0 else { throw .unwritable(String(cString: strerror(errno))) }
+    default: throw .unwritable(String(cString: strerror(errno)))
+    }
   }
 }

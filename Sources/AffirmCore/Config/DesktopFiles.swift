@@ -349,7 +349,8 @@ public enum DesktopFileError: UserFacingError, Equatable {
     case .noHome: "neither HOME nor XDG_CONFIG_HOME is set to an absolute path; affirm installs under $HOME/.config"
     case .noExecutable(let reason): "cannot tell where the affirm binary is (\(reason)); give it with --binary PATH"
     case .unsuitableBinary(let path, let reason):
-      "cannot run \(path) from the unit: \(reason); give another path with --binary (a link will do)"
+      "cannot run \(TerminalText.visible(path)) from the unit, autostart entry or crontab: \(reason); "
+        + "give another path with --binary (a link will do)"
     }
   }
 }

@@ -8,12 +8,14 @@
 /// read: a send over 100,000 entries touches the header, the ids it probes and the one
 /// entry it shows, instead of parsing (or even reading) every line.
 ///
-/// Layout (little-endian): magic `AFFIRMI2`; the sources (path, size, mtime, inode); the tags;
+/// Layout (little-endian): magic `AFFIRMI3`; the sources (path, size, mtime, inode); the tags;
 /// the idea keys; the entry count; then arrays of ids (u64), tag masks (u64), lines (u32), file
 /// numbers (u32), idea numbers (u32, 0 for none, else 1 + the key's place), text offsets (u64,
-/// count + 1); then the texts.
+/// count + 1); then the texts; then a trailer (see `Trailer`): a check of the sources' full
+/// status and a digest of every byte before it. Any doubt (a short file, an edited byte, a
+/// source touched since) means a fresh parse and a new index.
 public struct CorpusIndex: EntryCatalog {
-  static let magic = Array("AFFIRMI2".utf8)
+  static let magic = Array("AFFIRMI3".utf8)
 
   struct Source: Equatable {
     var path: String
@@ -37,6 +39,8 @@ public struct CorpusIndex: EntryCatalog {
   let ideaNumbers: Int
   let textOffsets: Int
   let textStart: Int
+  /// `Trailer.sourceCheck` of the sources when the index was written.
+  let sourceCheck: UInt64
 
   public func positions(forAnyOf tags: Set<String>) -> EntryPositions {
     let sos = knownTags.firstIndex(of: Moment.Tag.sos).map { UInt64(1) << UInt64($0) }
@@ -92,12 +96,15 @@ public struct CorpusIndex: EntryCatalog {
     for path in paths { files += try Corpus.corpusFiles(at: path) }
     let sources = files.compactMap(Self.fingerprint)
     let indexPath = cacheDirectory + "/corpus-" + EntryID(text: files.joined(separator: "\n")).description + ".index"
-    if sources.count == files.count, let index = try? load(indexPath), index.sources == sources {
+    let sourceCheck = Trailer.sourceCheck(files)
+    if sources.count == files.count, let index = try? load(indexPath), index.sources == sources,
+      index.sourceCheck == sourceCheck
+    {
       return index
     }
     let corpus = try Corpus.load(paths: paths)
     if sources.count == files.count, Set(corpus.knownTags).count <= 64 {
-      try? write(corpus, sources: sources, to: indexPath)
+      try? write(corpus, sources: sources, sourceCheck: sourceCheck, to: indexPath)
     }
     return corpus
   }
@@ -110,7 +117,7 @@ public struct CorpusIndex: EntryCatalog {
       modifiedNanoseconds: Int64(info.st_mtim.tv_nsec), inode: UInt64(info.st_ino))
   }
 
-  static func write(_ corpus: Corpus, sources: [Source], to path: String) throws {
+  static func write(_ corpus: Corpus, sources: [Source], sourceCheck: UInt64 = 0, to path: String) throws {
     var out = IndexWriter()
     out.bytes(magic)
     out.u32(UInt32(sources.count))
@@ -144,6 +151,7 @@ public struct CorpusIndex: EntryCatalog {
     }
     out.u64(offset)
     for entry in corpus.entries { out.bytes(Array(entry.text.utf8)) }
+    Trailer.append(sourceCheck: sourceCheck, to: &out.buffer)
     if let slash = path.lastIndex(of: "/") { try AtomicFile.makeDirectories(String(path[..<slash])) }
     try AtomicFile.write(out.buffer, to: path, mode: 0o600)
   }
@@ -151,8 +159,8 @@ public struct CorpusIndex: EntryCatalog {
   struct Malformed: Error {}
 
   static func load(_ path: String) throws -> CorpusIndex {
-    guard let file = MappedFile(path: path) else { throw Malformed() }
-    var reader = IndexReader(file: file)
+    guard let file = MappedFile(path: path), let sourceCheck = Trailer.verify(file.bytes) else { throw Malformed() }
+    var reader = IndexReader(file: file, end: file.count - Trailer.size)
     guard try reader.bytes(8).elementsEqual(magic) else { throw Malformed() }
     var sources: [Source] = []
     for _ in 0..<(try reader.count(limit: 1 << 20)) {
@@ -182,20 +190,25 @@ public struct CorpusIndex: EntryCatalog {
       guard previous <= offset else { throw Malformed() }
       previous = offset
     }
+    // The texts end exactly where the trailer starts: nothing cut off, nothing added.
+    guard UInt64(reader.end - reader.offset) == previous else { throw Malformed() }
     return CorpusIndex(
       file: file, sources: sources, knownTags: tags, ideas: ideas, count: count, ids: ids, masks: masks, lines: lines,
-      files: files, ideaNumbers: ideaNumbers, textOffsets: textOffsets, textStart: reader.offset)
+      files: files, ideaNumbers: ideaNumbers, textOffsets: textOffsets, textStart: reader.offset,
+      sourceCheck: sourceCheck)
   }
 }
 
 /// Sequential little-endian reads from the mapped index, refusing anything truncated.
 private struct IndexReader {
   let file: MappedFile
+  /// Where the trailer starts: the reads stay before it.
+  let end: Int
   var offset = 0
 
   /// Steps over `count` bytes and returns where they start.
   mutating func skip(_ count: Int) throws -> Int {
-    guard count >= 0, count <= file.count - offset else { throw CorpusIndex.Malformed() }
+    guard count >= 0, count <= end - offset else { throw CorpusIndex.Malformed() }
     defer { offset += count }
     return offset
   }
@@ -217,6 +230,72 @@ private struct IndexReader {
 
   mutating func string() throws -> String {
     String(decoding: try bytes(try count(limit: 1 << 16)), as: UTF8.self)
+  }
+}
+
+/// The last 16 bytes of an index: the sources' check, then a digest of every byte before.
+///
+/// The digest finds a truncated or edited index (a send would otherwise show no entries or
+/// garbled text). The source check adds what size, mtime and inode miss: a source edited in
+/// place to the same size with its old mtime put back still has a new ctime, which no one can
+/// set back, so comparing device, inode, size, mtime and ctime is as good as reading it.
+enum Trailer {
+  static let size = 16
+
+  static func sourceCheck(_ files: [String]) -> UInt64 {
+    var values: [UInt64] = [UInt64(files.count)]
+    for path in files {
+      var info = stat()
+      guard stat(path, &info) == 0 else { return 0 }
+      values += [
+        UInt64(info.st_dev), UInt64(info.st_ino), UInt64(bitPattern: Int64(info.st_size)),
+        UInt64(bitPattern: Int64(info.st_mtim.tv_sec)), UInt64(bitPattern: Int64(info.st_mtim.tv_nsec)),
+        UInt64(bitPattern: Int64(info.st_ctim.tv_sec)), UInt64(bitPattern: Int64(info.st_ctim.tv_nsec)),
+      ]
+    }
+    return values.withUnsafeBytes { Trailer.digest($0) }
+  }
+
+  static func append(sourceCheck: UInt64, to buffer: inout [UInt8]) {
+    withUnsafeBytes(of: sourceCheck.littleEndian) { buffer += $0 }
+    let check = buffer.withUnsafeBytes { Trailer.digest($0) }
+    withUnsafeBytes(of: check.littleEndian) { buffer += $0 }
+  }
+
+  /// The source check, when the digest matches the bytes before it; nil for any doubt.
+  static func verify(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
+    guard bytes.count >= size else { return nil }
+    let stored = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
+    guard digest(UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - 8)])) == stored else { return nil }
+    return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 16, as: UInt64.self))
+  }
+
+  /// A fast 64-bit digest (four independent multiply-rotate lanes over 8-byte words, then the
+  /// tail and the length); it guards against damage, not against an attacker, who could as
+  /// well write a new corpus.
+  static func digest(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    let prime: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var lanes: (UInt64, UInt64, UInt64, UInt64) = (1, 2, 3, 4)
+    func mix(_ lane: UInt64, _ word: UInt64) -> UInt64 {
+      let mixed = (lane ^ word) &* prime
+      return (mixed << 31) | (mixed >> 33)
+    }
+    var offset = 0
+    while offset + 32 <= bytes.count {
+      lanes.0 = mix(lanes.0, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+      lanes.1 = mix(lanes.1, bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+      lanes.2 = mix(lanes.2, bytes.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))
+      lanes.3 = mix(lanes.3, bytes.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self))
+      offset += 32
+    }
+    var result = mix(mix(mix(mix(UInt64(bytes.count), lanes.0), lanes.1), lanes.2), lanes.3)
+    while offset < bytes.count {
+      result = mix(result, UInt64(bytes[offset]) | 0x100)
+      offset += 1
+    }
+    result ^= result >> 29
+    result &*= prime
+    return result ^ (result >> 32)
   }
 }
 

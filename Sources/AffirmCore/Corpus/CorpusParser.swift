@@ -57,6 +57,12 @@ public struct CorpusParser: Sendable {
         continue
       }
 
+      // A line that would drive the terminal, reorder itself or show nothing is never shown.
+      if let (offset, hazard) = TerminalText.hazard(in: trimmed) {
+        let column = text.unicodeScalars[..<trimmed.startIndex].count + offset + 1
+        diagnostics.append(.init(at: here.with(column: column), .unsafeText(hazard)))
+        continue
+      }
       // Characters never outnumber UTF-8 bytes: count them only when there are bytes enough.
       if trimmed.utf8.count > Self.maximumEntryLength {
         let length = trimmed.count
@@ -151,6 +157,8 @@ public struct CorpusDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
     case ideaWithoutTags
     /// A well-formed key that is not one of the guide's ideas (a warning: its entries count).
     case unknownIdeaKey(String)
+    /// A control character, escape sequence or bidirectional override, or nothing visible.
+    case unsafeText(TerminalText.Hazard)
   }
 
   /// A warning leaves every entry in place; `affirm check` reports it without failing.
@@ -187,6 +195,7 @@ public struct CorpusDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
     case .ideaWithoutTags: "idea key on a tag line with no tag; name at least one tag, like [late-night] idea: waves"
     case .unknownIdeaKey(let key):
       "unknown idea key \"\(key)\"; use one of the ideas affirm check lists, or leave the key out"
+    case .unsafeText(let hazard): "entry holds \(hazard); it is not shown (write plain, visible text)"
     }
   }
 }

@@ -110,18 +110,7 @@ public struct TimeZoneRules: Sendable, Equatable, CustomStringConvertible {
   /// else `/etc/localtime`, else UTC.
   public static func system(environment: [String: String], zoneinfo: String = "/usr/share/zoneinfo") -> TimeZoneRules {
     if let tz = environment["TZ"] {
-      let name = tz.hasPrefix(":") ? String(tz.dropFirst()) : tz
-      if name.isEmpty { return .utc }
-      if name.hasPrefix("/"), let bytes = try? TextFiles.read(name, limit: 1 << 20),
-        let zone = try? parse(tzif: bytes, identifier: name)
-      {
-        return zone
-      }
-      if let zone = named(name, zoneinfo: zoneinfo) { return zone }
-      if let rule = PosixTimeZoneRule(name) {
-        return TimeZoneRules(identifier: name, transitions: [], offsets: [], initialOffset: 0, rule: rule)
-      }
-      return .utc
+      return fromTZ(tz, zoneinfo: zoneinfo) ?? .utc
     }
     let path = "/etc/localtime"
     guard let bytes = try? TextFiles.read(path, limit: 1 << 20) else { return .utc }
@@ -134,6 +123,29 @@ public struct TimeZoneRules: Sendable, Equatable, CustomStringConvertible {
       identifier = String(target[target.index(start, offsetBy: "zoneinfo/".count)...])
     }
     return (try? parse(tzif: bytes, identifier: identifier)) ?? .utc
+  }
+
+  /// The zone `TZ` names (empty: UTC, as the C library reads it); nil when it names none.
+  static func fromTZ(_ tz: String, zoneinfo: String) -> TimeZoneRules? {
+    let name = tz.hasPrefix(":") ? String(tz.dropFirst()) : tz
+    if name.isEmpty { return .utc }
+    if name.hasPrefix("/"), let bytes = try? TextFiles.read(name, limit: 1 << 20),
+      let zone = try? parse(tzif: bytes, identifier: name)
+    {
+      return zone
+    }
+    if let zone = named(name, zoneinfo: zoneinfo) { return zone }
+    if let rule = PosixTimeZoneRule(name) {
+      return TimeZoneRules(identifier: name, transitions: [], offsets: [], initialOffset: 0, rule: rule)
+    }
+    return nil
+  }
+
+  /// `tz` (the value of `TZ`) when it is set but names no zone, so that `system(environment:)` falls back to UTC:
+  /// worth saying once, since it would otherwise silently move every fire time.
+  public static func unusableTZ(_ tz: String?, zoneinfo: String = "/usr/share/zoneinfo") -> String? {
+    guard let tz, fromTZ(tz, zoneinfo: zoneinfo) == nil else { return nil }
+    return tz
   }
 
   /// Names like `Europe/Berlin` or `UTC`: no `..`, not absolute, no odd characters.
