@@ -204,6 +204,51 @@ struct PauseTests {
     #expect(after.stdout.hasPrefix("Not paused.\n"))
   }
 
+  @Test("in quiet hours the daemon holds a normal slot (logged as held, never shown) and still shows a critical one")
+  func daemonHoldsInQuietHours() throws {
+    let home = try DaemonHome()
+    let normal = uniqueMarker()
+    let critical = uniqueMarker()
+    let corpus = try home.directory.write("c.txt", "[n]\n\(normal)\n[c]\n\(critical)\n")
+    // Quiet from ten minutes ago for an hour (crossing midnight where it falls so).
+    let quiet = "\(utcTime(secondsFromNow: -600))-\(utcTime(secondsFromNow: 3600))"
+    func config(at time: String) -> String {
+      """
+      timezone = "UTC"
+      quiet = ["\(quiet)"]
+      [[slot]]
+      name = "gentle"
+      at = ["\(time)"]
+      tags = ["n"]
+      [[slot]]
+      name = "firm"
+      at = ["\(time)"]
+      tags = ["c"]
+      urgency = "critical"
+
+      """
+    }
+    // Six hours off at first: the daemon marks both slots as seen at its start, so the time
+    // set below is caught up even if the reload comes after it, however slow the machine.
+    try config(at: utcTime(secondsFromNow: 6 * 3600)).write(toFile: home.config, atomically: true, encoding: .utf8)
+    let daemon = try home.start(["--corpus", corpus])
+    defer { daemon.stop() }
+    try home.waitForLog("started")
+    try config(at: utcTime(secondsFromNow: 2)).write(toFile: home.config, atomically: true, encoding: .utf8)
+    daemon.signal(SIGHUP)
+    try home.waitForLog("reloaded")
+    try home.waitForLog("delivered", timeout: 15)
+    try home.waitForLog("held: quiet hours")
+    let lines = home.log.split(separator: "\n")
+    let log = home.log
+    #expect(
+      lines.filter { $0.contains("held: quiet hours") }.map { $0.hasSuffix("slot=gentle") } == [true], "log: \(log)")
+    #expect(lines.filter { $0.contains(": delivered ") }.map { $0.hasSuffix("slot=firm") } == [true], "log: \(log)")
+    #expect(try Stack.notification(containing: critical, timeout: 5) != nil, "log: \(log)")
+    // Both slots were handled (one held, one delivered, in the same pass): the normal one never comes.
+    #expect(try Stack.notification(containing: normal, timeout: 0) == nil)
+  }
+
   @Test("pause needs a duration or --until, and says so")
   func pauseUsage() throws {
     let home = try DaemonHome()
