@@ -115,21 +115,32 @@ struct StateCommandTests {
   }
 
   @Test(
-    "a read-only state directory: the notification still shows, exit 75 says it was not recorded",
-    .enabled(if: getuid() != 0, "root writes through read-only permissions"))
+    "a read-only state directory: the notification still shows, exit 75 says it was not recorded (as root: as nobody)",
+    .enabled(if: Affirm.canDropPrivileges || getuid() != 0, "as root, needs setpriv to drop root's privileges"))
   func readOnlyState() throws {
     let home = try DaemonHome()
     let marker = uniqueMarker()
     let corpus = try home.directory.write("c.txt", "[t]\n\(marker)\n")
     let stateDirectory = home.directory.path + "/state/affirm"
     try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+    // Root writes through read-only permissions: as root the send runs as nobody, whose own
+    // read-only directory this then is, as a user's would be.
+    if getuid() == 0 {
+      #expect(chown(stateDirectory, Affirm.unprivilegedID, Affirm.unprivilegedID) == 0)
+    }
     chmod(stateDirectory, 0o500)
     defer { chmod(stateDirectory, 0o700) }
-    let result = try Affirm.run(
-      ["send", "--corpus", corpus, "--config", home.config], environment: try home.environment())
-    #expect(result.status == 75)
-    #expect(result.stderr.contains("shown, but not recorded"))
-    #expect(try Stack.notification(containing: marker) != nil)
+    // A bus and a dunst of the test's own, which nobody may use too (the suite's bus admits
+    // only the user who started it).
+    let bus = try PrivateBus(allowingEveryUser: true)
+    let shown = bus.directory.path + "/dunst.log"
+    _ = try bus.startDunst(log: shown)
+    let result = try Affirm.runDroppingRoot(
+      ["send", "--corpus", corpus, "--config", home.config], environment: try home.environment(bus: bus.address))
+    #expect(result.status == 75, "\(result.stderr)")
+    #expect(result.stderr.hasPrefix("affirm: shown, but not recorded"), "\(result.stderr)")
+    #expect(try Stack.notification(containing: marker, log: shown) != nil)
+    #expect(!FileManager.default.fileExists(atPath: stateDirectory + "/state.sqlite"))
   }
 
   @Test("a state database on a read-only mount: shown, exit 75 (works as root too)")
