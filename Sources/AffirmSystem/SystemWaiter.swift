@@ -14,20 +14,24 @@ internal import CLinux
 ///   fires at the instant itself (no drift from a long relative sleep) and is cancelled when
 ///   the clock is set;
 /// - a signalfd for SIGTERM, SIGINT and SIGHUP (blocked for normal delivery);
-/// - an inotify watch on /etc for `localtime` being replaced.
+/// - an inotify watch on the zone file's directory (/etc for `localtime`) for the file being
+///   replaced.
 /// While waiting the process makes no wakeups at all.
 public final class SystemWaiter {
   private let timer: Int32
   private let signals: Int32
   private let zoneWatch: Int32
+  /// The name, inside the watched directory, of the zone file (`localtime`).
+  private let zoneFileName: String
 
   public struct SetupError: Error, CustomStringConvertible {
     public var description: String
   }
 
   /// Blocks SIGTERM, SIGINT and SIGHUP for the calling thread (call it before starting any
-  /// other thread) and opens the descriptors.
-  public init() throws(SetupError) {
+  /// other thread) and opens the descriptors. `zoneFile` is the file the system's zone is read
+  /// from (`TimeZoneRules.systemZoneFile`): its replacement ends a wait with `.zoneChanged`.
+  public init(zoneFile: String = "/etc/localtime") throws(SetupError) {
     var mask = sigset_t()
     sigemptyset(&mask)
     for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&mask, signal) }
@@ -38,9 +42,12 @@ public final class SystemWaiter {
     guard signals >= 0, timer >= 0 else {
       throw SetupError(description: "cannot set up the daemon's timer: \(String(cString: strerror(errno)))")
     }
+    let slash = zoneFile.lastIndex(of: "/")
+    let directory = slash.map { $0 == zoneFile.startIndex ? "/" : String(zoneFile[..<$0]) } ?? "."
+    zoneFileName = slash.map { String(zoneFile[zoneFile.index(after: $0)...]) } ?? zoneFile
     if zoneWatch >= 0 {
       // Tools replace /etc/localtime by rename, so watch the directory, not the file.
-      _ = inotify_add_watch(zoneWatch, "/etc", UInt32(IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE))
+      _ = inotify_add_watch(zoneWatch, directory, UInt32(IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE))
     }
   }
 
@@ -142,7 +149,7 @@ public final class SystemWaiter {
     return Int32(info.ssi_signo) == SIGHUP ? .reload : .terminate
   }
 
-  /// Drains the inotify queue; whether any event was about `localtime`.
+  /// Drains the inotify queue; whether any event was about the zone file.
   private func zoneChanged() -> Bool {
     var changed = false
     var buffer = [UInt8](repeating: 0, count: 4096)
@@ -156,7 +163,7 @@ public final class SystemWaiter {
         if nameLength > 0 {
           let start = offset + headerSize
           let nameBytes = buffer[start..<min(start + nameLength, count)].prefix { $0 != 0 }
-          if String(decoding: nameBytes, as: UTF8.self) == "localtime" { changed = true }
+          if String(decoding: nameBytes, as: UTF8.self) == zoneFileName { changed = true }
         }
         offset += headerSize + nameLength
       }

@@ -27,7 +27,7 @@ extension AffirmCommand {
     func run() throws {
       let waiter = try reportingFailures { () throws -> SystemWaiter in
         do throws(SystemWaiter.SetupError) {
-          return try SystemWaiter()
+          return try SystemWaiter(zoneFile: TimeZoneRules.systemZoneFile(environment: config.environment))
         } catch {
           throw DaemonStartError.setup(error.description)
         }

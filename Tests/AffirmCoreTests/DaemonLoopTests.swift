@@ -14,6 +14,8 @@ struct SimulatedHost: DaemonHost {
     case reload(at: Instant, Result<Schedule, ConfigError>)
     /// A button is pressed on a notification at `at`.
     case interaction(at: Instant)
+    /// The system's zone file is replaced at `at`; the host's reload then gives `to`.
+    case zoneChange(at: Instant, to: Schedule)
   }
 
   var clock: Instant
@@ -24,6 +26,8 @@ struct SimulatedHost: DaemonHost {
   var savedMarks: [String: Instant] = [:]
   var reloadResult: Result<Schedule, ConfigError>?
   var interactions: [Instant] = []
+  /// Every deadline the loop waited for, in order: its plan, as the waiter would see it.
+  var waits: [Instant?] = []
 
   init(start: Instant, end: Instant, events: [Event] = []) {
     clock = start
@@ -34,6 +38,7 @@ struct SimulatedHost: DaemonHost {
   mutating func now() -> Instant { clock }
 
   mutating func wait(until deadline: Instant?) -> WakeReason {
+    waits.append(deadline)
     let target = min(deadline ?? end, end)
     if let index = events.firstIndex(where: { eventTime($0) <= target }) {
       let event = events.remove(at: index)
@@ -53,16 +58,22 @@ struct SimulatedHost: DaemonHost {
       case .interaction(let at):
         clock = max(clock, at)
         return .interaction
+      case .zoneChange(let at, let schedule):
+        clock = max(clock, at)
+        reloadResult = .success(schedule)
+        return .zoneChanged
       }
     }
     if target >= end { return .terminate }
-    clock = target
+    // A deadline already passed ends the wait at once, as the real waiter's does: the clock
+    // never goes back but for a step.
+    clock = max(clock, target)
     return .deadline
   }
 
   func eventTime(_ event: Event) -> Instant {
     switch event {
-    case .suspend(let at, _), .step(let at, _), .reload(let at, _), .interaction(let at): at
+    case .suspend(let at, _), .step(let at, _), .reload(let at, _), .interaction(let at), .zoneChange(let at, _): at
     }
   }
 
@@ -175,6 +186,64 @@ struct DaemonLoopTests {
     _ = runDaemon(schedule, &forward)
     // Three days skipped: only the newest morning (within grace) is shown, once.
     #expect(forward.delivered.map { local($0, schedule) } == ["2027-05-13T08:00:00+02:00"])
+  }
+
+  @Test("a clock set back re-plans from the new time: that evening's fire times come, the handled morning not twice")
+  func clockSetBackReplans() {
+    // At 08:05, just after the morning was shown, the clock is set back to 22:50 the day before.
+    let stepped = instant("2027-05-09T22:50:00+02:00")
+    var host = SimulatedHost(
+      start: instant("2027-05-10T07:00:00+02:00"), end: instant("2027-05-11T03:00:00+02:00"),
+      events: [.step(at: instant("2027-05-10T08:05:00+02:00"), to: stepped)])
+    let lines = LogLines()
+    var loop = DaemonLoop(schedule: schedule, marks: [:], logger: Logger(label: "test", factory: { _ in lines }))
+    #expect(loop.run(host: &host) == 0)
+    // Before the step the plan was the evening of the 10th; after it, the evening of the 9th.
+    let planned = host.waits.compactMap { $0 }
+    #expect(
+      planned.prefix(3) == [
+        instant("2027-05-10T08:00:00+02:00"), instant("2027-05-10T23:00:00+02:00"),
+        instant("2027-05-09T23:00:00+02:00"),
+      ])
+    let night = ["23:00", "23:30", "00:00", "00:30", "01:00", "01:30"]
+    func nightOf(_ day: String, _ next: String) -> [String] {
+      night.map { "late-night \($0 < "12" ? next : day)T\($0):00+02:00" }
+    }
+    #expect(
+      host.delivered.map { "\($0.slot) \(local($0, schedule))" }
+        == ["morning 2027-05-10T08:00:00+02:00"] + nightOf("2027-05-09", "2027-05-10")
+        + nightOf("2027-05-10", "2027-05-11"))
+    #expect(lines.messages.filter { $0.hasPrefix("the wall clock changed") }.count == 1)
+  }
+
+  @Test("a zone change re-plans: the slots' wall-clock times are read in the new zone from then on")
+  func zoneChangeReplans() {
+    let newYork = Config.builtInDefault.schedule(environment: ["TZ": "America/New_York"])
+    // At 09:00 in Berlin (03:00 in New York) the system's zone becomes New York.
+    var host = SimulatedHost(
+      start: instant("2027-05-10T07:00:00+02:00"), end: instant("2027-05-11T12:00:00-04:00"),
+      events: [.zoneChange(at: instant("2027-05-10T09:00:00+02:00"), to: newYork)])
+    let lines = LogLines()
+    var loop = DaemonLoop(schedule: schedule, marks: [:], logger: Logger(label: "test", factory: { _ in lines }))
+    #expect(loop.run(host: &host) == 0)
+    #expect(loop.schedule == newYork)
+    // The plan right after the change: 08:00 in New York, no longer 23:00 in Berlin.
+    #expect(
+      host.waits.compactMap { $0 }.prefix(3) == [
+        instant("2027-05-10T08:00:00+02:00"), instant("2027-05-10T23:00:00+02:00"),
+        instant("2027-05-10T08:00:00-04:00"),
+      ])
+    #expect(
+      host.delivered.map(\.slot) == ["morning", "morning"] + Array(repeating: "late-night", count: 6) + ["morning"])
+    #expect(
+      host.delivered.map(\.instant)
+        == [
+          "2027-05-10T08:00:00+02:00",  // in Berlin, before the change
+          "2027-05-10T08:00:00-04:00", "2027-05-10T23:00:00-04:00", "2027-05-10T23:30:00-04:00",
+          "2027-05-11T00:00:00-04:00", "2027-05-11T00:30:00-04:00", "2027-05-11T01:00:00-04:00",
+          "2027-05-11T01:30:00-04:00", "2027-05-11T08:00:00-04:00",
+        ].map(instant))
+    #expect(lines.messages.contains { $0.hasPrefix("reloaded") && $0.contains("zone=America/New_York") })
   }
 
   @Test("a restart resumes from the saved marks: nothing twice, nothing lost")

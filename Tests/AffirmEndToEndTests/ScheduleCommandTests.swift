@@ -186,6 +186,42 @@ struct RunTests {
     #expect(second.isRunning)
   }
 
+  @Test("the zone file TZ names is replaced (UTC by Asia/Tokyo): the daemon reloads and its next fire time moves")
+  func zoneFileReplaced() throws {
+    let home = try DaemonHome()
+    let zone = home.directory.path + "/zone"
+    try FileManager.default.copyItem(atPath: "/usr/share/zoneinfo/UTC", toPath: zone)
+    // No `timezone` key: the system's zone, which TZ points at this file.
+    try "[[slot]]\nname = \"noon\"\nat = [\"12:00\"]\n".write(toFile: home.config, atomically: true, encoding: .utf8)
+    var environment = try home.environment()
+    environment["TZ"] = zone
+    let daemon = try ChildProcess(
+      Affirm.binary, ["run", "--config", home.config], environment: environment, stderr: home.directory.path + "/log")
+    defer { daemon.stop() }
+    try home.waitForLog("started")
+    let before = try #require(Self.nextFireTime(in: home.log, after: "started"), "log: \(home.log)")
+    #expect(before.hasSuffix("T12:00:00+00:00"), "log: \(home.log)")
+    // Replaced the way tzdata's tools replace /etc/localtime: a new file renamed over it.
+    try FileManager.default.copyItem(atPath: "/usr/share/zoneinfo/Asia/Tokyo", toPath: zone + ".new")
+    #expect(rename(zone + ".new", zone) == 0)
+    try home.waitForLog("reloaded", timeout: 10)
+    let after = try #require(Self.nextFireTime(in: home.log, after: "reloaded"), "log: \(home.log)")
+    #expect(after.hasSuffix("T12:00:00+09:00"), "log: \(home.log)")
+    // The same wall-clock time, now nine hours earlier in absolute time (give or take a day).
+    let formatter = ISO8601DateFormatter()
+    let moved = try #require(formatter.date(from: after)).timeIntervalSince(try #require(formatter.date(from: before)))
+    #expect((Int(moved) + 9 * 3600) % 86_400 == 0, "\(before) -> \(after)")
+    #expect(daemon.isRunning)
+  }
+
+  /// The first fire time in the `next=` of the first log line that contains `event`.
+  static func nextFireTime(in log: String, after event: String) -> String? {
+    guard let line = log.split(separator: "\n").first(where: { $0.contains(": \(event)") }),
+      let start = line.range(of: "next=\"")?.upperBound
+    else { return nil }
+    return line[start...].split(separator: " ").first.map(String.init)
+  }
+
   @Test("SIGHUP with a broken config keeps the old one; a good one is taken")
   func reload() throws {
     let home = try DaemonHome()

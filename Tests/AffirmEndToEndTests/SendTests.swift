@@ -206,13 +206,15 @@ struct BadInputTests {
   }
 
   @Test(
-    "a corpus file without read permission names the reason, exit 66",
-    .enabled(if: getuid() != 0, "root reads every file"))
+    "a corpus file without read permission names the reason, exit 66 (as root: run as nobody)",
+    .enabled(if: Affirm.canDropPrivileges || getuid() != 0, "as root, needs setpriv to drop root's privileges"))
   func permissionDenied() throws {
     let directory = try TemporaryDirectory()
     let corpus = try directory.write("c.txt", "[a]\nb\n")
     chmod(corpus, 0)
-    let result = try Affirm.run(["send", "--corpus", corpus])
+    // Root reads every file: as root, the send runs as nobody, for whom the mode binds.
+    let result = try Affirm.runDroppingRoot(
+      ["send", "--corpus", corpus], environment: ["HOME": directory.path, "PATH": "/usr/bin:/bin", "TZ": "UTC"])
     #expect(result.status == 66)
     #expect(result.stderr == "affirm: cannot read corpus \(corpus): permission denied\n")
   }

@@ -115,21 +115,32 @@ struct StateCommandTests {
   }
 
   @Test(
-    "a read-only state directory: the notification still shows, exit 75 says it was not recorded",
-    .enabled(if: getuid() != 0, "root writes through read-only permissions"))
+    "a read-only state directory: the notification still shows, exit 75 says it was not recorded (as root: as nobody)",
+    .enabled(if: Affirm.canDropPrivileges || getuid() != 0, "as root, needs setpriv to drop root's privileges"))
   func readOnlyState() throws {
     let home = try DaemonHome()
     let marker = uniqueMarker()
     let corpus = try home.directory.write("c.txt", "[t]\n\(marker)\n")
     let stateDirectory = home.directory.path + "/state/affirm"
     try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+    // Root writes through read-only permissions: as root the send runs as nobody, whose own
+    // read-only directory this then is, as a user's would be.
+    if getuid() == 0 {
+      #expect(chown(stateDirectory, Affirm.unprivilegedID, Affirm.unprivilegedID) == 0)
+    }
     chmod(stateDirectory, 0o500)
     defer { chmod(stateDirectory, 0o700) }
-    let result = try Affirm.run(
-      ["send", "--corpus", corpus, "--config", home.config], environment: try home.environment())
-    #expect(result.status == 75)
-    #expect(result.stderr.contains("shown, but not recorded"))
-    #expect(try Stack.notification(containing: marker) != nil)
+    // A bus and a dunst of the test's own, which nobody may use too (the suite's bus admits
+    // only the user who started it).
+    let bus = try PrivateBus(allowingEveryUser: true)
+    let shown = bus.directory.path + "/dunst.log"
+    _ = try bus.startDunst(log: shown)
+    let result = try Affirm.runDroppingRoot(
+      ["send", "--corpus", corpus, "--config", home.config], environment: try home.environment(bus: bus.address))
+    #expect(result.status == 75, "\(result.stderr)")
+    #expect(result.stderr.hasPrefix("affirm: shown, but not recorded"), "\(result.stderr)")
+    #expect(try Stack.notification(containing: marker, log: shown) != nil)
+    #expect(!FileManager.default.fileExists(atPath: stateDirectory + "/state.sqlite"))
   }
 
   @Test("a state database on a read-only mount: shown, exit 75 (works as root too)")
@@ -202,6 +213,51 @@ struct PauseTests {
     #expect(resume.stdout == "Resumed.\n")
     let after = try Affirm.run(["status", "--config", home.config], environment: environment)
     #expect(after.stdout.hasPrefix("Not paused.\n"))
+  }
+
+  @Test("in quiet hours the daemon holds a normal slot (logged as held, never shown) and still shows a critical one")
+  func daemonHoldsInQuietHours() throws {
+    let home = try DaemonHome()
+    let normal = uniqueMarker()
+    let critical = uniqueMarker()
+    let corpus = try home.directory.write("c.txt", "[n]\n\(normal)\n[c]\n\(critical)\n")
+    // Quiet from ten minutes ago for an hour (crossing midnight where it falls so).
+    let quiet = "\(utcTime(secondsFromNow: -600))-\(utcTime(secondsFromNow: 3600))"
+    func config(at time: String) -> String {
+      """
+      timezone = "UTC"
+      quiet = ["\(quiet)"]
+      [[slot]]
+      name = "gentle"
+      at = ["\(time)"]
+      tags = ["n"]
+      [[slot]]
+      name = "firm"
+      at = ["\(time)"]
+      tags = ["c"]
+      urgency = "critical"
+
+      """
+    }
+    // Six hours off at first: the daemon marks both slots as seen at its start, so the time
+    // set below is caught up even if the reload comes after it, however slow the machine.
+    try config(at: utcTime(secondsFromNow: 6 * 3600)).write(toFile: home.config, atomically: true, encoding: .utf8)
+    let daemon = try home.start(["--corpus", corpus])
+    defer { daemon.stop() }
+    try home.waitForLog("started")
+    try config(at: utcTime(secondsFromNow: 2)).write(toFile: home.config, atomically: true, encoding: .utf8)
+    daemon.signal(SIGHUP)
+    try home.waitForLog("reloaded")
+    try home.waitForLog("delivered", timeout: 15)
+    try home.waitForLog("held: quiet hours")
+    let lines = home.log.split(separator: "\n")
+    let log = home.log
+    #expect(
+      lines.filter { $0.contains("held: quiet hours") }.map { $0.hasSuffix("slot=gentle") } == [true], "log: \(log)")
+    #expect(lines.filter { $0.contains(": delivered ") }.map { $0.hasSuffix("slot=firm") } == [true], "log: \(log)")
+    #expect(try Stack.notification(containing: critical, timeout: 5) != nil, "log: \(log)")
+    // Both slots were handled (one held, one delivered, in the same pass): the normal one never comes.
+    #expect(try Stack.notification(containing: normal, timeout: 0) == nil)
   }
 
   @Test("pause needs a duration or --until, and says so")

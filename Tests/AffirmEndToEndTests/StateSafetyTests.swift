@@ -27,11 +27,7 @@ struct StateSafetyTests {
 
     /// Runs `affirm` as nobody (uid 65534) through setpriv: permissions then bind as they do for a user.
     func runUnprivileged(_ arguments: [String]) throws -> RunResult {
-      let variables = environment.map { "\($0.key)=\($0.value)" }
-      return try runProcess(
-        "/usr/bin/setpriv",
-        ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/env", "-i"] + variables
-          + [Affirm.binary] + arguments + ["--config", home.config])
+      try Affirm.runDroppingRoot(arguments + ["--config", home.config], environment: environment)
     }
 
     /// `affirm run` that must end by itself: stopped after `timeout` seconds if it does not.
@@ -54,7 +50,7 @@ struct StateSafetyTests {
     }
   }
 
-  static let canDropPrivileges = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+  static let canDropPrivileges = Affirm.canDropPrivileges
 
   // MARK: - 3 and 16: read-only commands never guess
 

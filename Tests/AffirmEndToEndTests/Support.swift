@@ -36,6 +36,25 @@ enum Affirm {
 
   static let privateStateHome = FileManager.default.temporaryDirectory
     .appendingPathComponent("affirm-test-state-\(getpid())").path
+
+  /// nobody's uid and gid: the user `runDroppingRoot` runs as when the tests run as root.
+  static let unprivilegedID: UInt32 = 65534
+
+  /// Whether root can drop its privileges with setpriv (util-linux), so that permissions bind
+  /// as they do for a user. CI runs the tests as root, where they would not bind otherwise.
+  static let canDropPrivileges = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+
+  /// Runs `affirm arguments` with exactly `environment`, as nobody (uid 65534, through setpriv,
+  /// no supplementary groups) when the tests run as root, else as the user running them. What
+  /// the command must read has to be readable by others (the temporary directories are).
+  static func runDroppingRoot(_ arguments: [String], environment: [String: String]) throws -> RunResult {
+    guard getuid() == 0 else { return try run(arguments, environment: environment) }
+    let id = unprivilegedID
+    return try runProcess(
+      "/usr/bin/setpriv",
+      ["--reuid=\(id)", "--regid=\(id)", "--clear-groups", "/usr/bin/env", "-i"]
+        + environment.map { "\($0.key)=\($0.value)" } + [binary] + arguments)
+  }
 }
 
 func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> RunResult {
@@ -173,9 +192,12 @@ enum Stack {
     try #require(environment["DBUS_SESSION_BUS_ADDRESS"], "run the suite through scripts/test")
   }
 
-  /// The notification whose body contains `marker`, waiting up to `timeout` seconds for it.
-  static func notification(containing marker: String, timeout: Double = 5) throws -> [String: String]? {
-    let path = try dunstLog()
+  /// The notification whose body contains `marker`, waiting up to `timeout` seconds for it;
+  /// in `log` when given (a dunst of a test's own, `-print`), else in the suite's dunst.
+  static func notification(
+    containing marker: String, timeout: Double = 5, log: String? = nil
+  ) throws -> [String: String]? {
+    let path = try log ?? dunstLog()
     let deadline = Date().addingTimeInterval(timeout)
     repeat {
       let log = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
@@ -243,9 +265,12 @@ final class PrivateBus {
   private var server: ChildProcess?
   private let config: String
 
-  init() throws {
+  /// `allowingEveryUser` lets other users connect too (a session bus admits only its owner):
+  /// for a command run as nobody while the tests run as root.
+  init(allowingEveryUser: Bool = false) throws {
     directory = try TemporaryDirectory()
     let socket = directory.path + "/bus"
+    let everyUser = allowingEveryUser ? "<allow user=\"*\"/>" : ""
     config = try directory.write(
       "bus.conf",
       """
@@ -255,7 +280,7 @@ final class PrivateBus {
         <type>session</type>
         <listen>unix:path=\(socket)</listen>
         <auth>EXTERNAL</auth>
-        <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+        <policy context="default">\(everyUser)<allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
       </busconfig>
       """)
     daemon = try ChildProcess("/usr/bin/dbus-daemon", ["--config-file=\(config)", "--nofork", "--nopidfile"])

@@ -148,6 +148,14 @@ public struct TimeZoneRules: Sendable, Equatable, CustomStringConvertible {
     return tz
   }
 
+  /// The file whose replacement changes `system(environment:)`: the path `TZ` names when it
+  /// is one (`TZ=/path` or `TZ=:/path`), else `/etc/localtime`. The daemon watches it.
+  public static func systemZoneFile(environment: [String: String]) -> String {
+    guard let tz = environment["TZ"] else { return "/etc/localtime" }
+    let name = tz.hasPrefix(":") ? String(tz.dropFirst()) : tz
+    return name.hasPrefix("/") ? name : "/etc/localtime"
+  }
+
   /// Names like `Europe/Berlin` or `UTC`: no `..`, not absolute, no odd characters.
   static func isPlausibleName(_ name: String) -> Bool {
     !name.isEmpty && !name.hasPrefix("/") && !name.split(separator: "/").contains("..")
