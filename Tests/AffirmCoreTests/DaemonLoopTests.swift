@@ -22,7 +22,12 @@ struct SimulatedHost: DaemonHost {
   let end: Instant
   var events: [Event]
   var delivered: [FireTime] = []
+  /// Every delivery asked of the host, shown or not, in order.
+  var attempts: [FireTime] = []
+  /// Slots whose every delivery fails.
   var failing: Set<String> = []
+  /// Slots whose next deliveries fail, and how many of them.
+  var failingNext: [String: Int] = [:]
   var savedMarks: [String: Instant] = [:]
   var reloadResult: Result<Schedule, ConfigError>?
   var interactions: [Instant] = []
@@ -78,7 +83,12 @@ struct SimulatedHost: DaemonHost {
   }
 
   mutating func deliver(_ fire: FireTime) -> Bool {
+    attempts.append(fire)
     if failing.contains(fire.slot) { return false }
+    if let left = failingNext[fire.slot], left > 0 {
+      failingNext[fire.slot] = left - 1
+      return false
+    }
     delivered.append(fire)
     return true
   }
@@ -290,13 +300,25 @@ struct DaemonLoopTests {
     #expect(second.delivered.isEmpty, "shown again: \(second.delivered.map { local($0, schedule) })")
   }
 
-  @Test("a failed delivery is not retried until the next fire time")
+  @Test("a failed delivery is not retried: its fire time is tried once, the next one is delivered on time")
   func failedDelivery() {
-    var host = SimulatedHost(start: instant("2027-05-10T22:50:00+02:00"), end: instant("2027-05-11T00:10:00+02:00"))
-    host.failing = ["late-night"]
-    _ = runDaemon(schedule, &host)
-    #expect(host.delivered.isEmpty)
-    #expect(host.savedMarks["late-night"] == instant("2027-05-11T00:00:00+02:00"))
+    let start = instant("2027-05-10T22:50:00+02:00")
+    let end = instant("2027-05-11T00:10:00+02:00")
+    let times = ["2027-05-10T23:00:00+02:00", "2027-05-10T23:30:00+02:00", "2027-05-11T00:00:00+02:00"]
+    // The server refuses the first notification only.
+    var once = SimulatedHost(start: start, end: end)
+    once.failingNext = ["late-night": 1]
+    _ = runDaemon(schedule, &once)
+    // In order, each fire time once: nothing tried again between 23:00 and 23:30.
+    #expect(once.attempts.map { local($0, schedule) } == times)
+    #expect(once.delivered.map { local($0, schedule) } == Array(times.dropFirst()))
+    // A server that refuses every one: still each fire time once, and the mark moves on.
+    var always = SimulatedHost(start: start, end: end)
+    always.failing = ["late-night"]
+    _ = runDaemon(schedule, &always)
+    #expect(always.attempts.map { local($0, schedule) } == times)
+    #expect(always.delivered.isEmpty)
+    #expect(always.savedMarks["late-night"] == instant("2027-05-11T00:00:00+02:00"))
   }
 
   @Test("SIGHUP reloads a good config and keeps the old one when the new one is bad")

@@ -321,10 +321,12 @@ final class FakeServer {
 
   /// The Notify calls shown so far, oldest first.
   var calls: [[String: Any]] { lines.filter { $0["id"] != nil } }
+  /// The methods of the calls held unanswered (`neverAnswer`), oldest first.
+  var unanswered: [String] { lines.compactMap { $0["unanswered"] as? String } }
+  /// The Notify calls held unanswered, oldest first: summary, body and pid.
+  var held: [[String: Any]] { lines.filter { $0["unanswered"] as? String == "Notify" } }
   /// The ids CloseNotification was called with, in order.
   var closes: [Int] { lines.compactMap { $0["close"] as? Int } }
-  /// The methods of the calls a `neverAnswer` server holds unanswered, in order.
-  var held: [String] { lines.compactMap { $0["unanswered"] as? String } }
   /// How many Notify calls were refused (MaxNotificationsExceeded).
   var refused: Int { lines.filter { $0["refused"] != nil }.count }
 }

@@ -220,7 +220,7 @@ struct FaultTests {
     }
     // Full before the database exists: it cannot be created.
     let filler = state + "/filler"
-    Mounts.fill(filler)
+    try Mounts.fill(filler)
     let full = try send()
     #expect(full.status == 75, "\(full.stderr)")
     #expect(full.stderr.hasPrefix("affirm: shown, but not recorded: "), "\(full.stderr)")
@@ -228,39 +228,39 @@ struct FaultTests {
     // Room again: recorded.
     try FileManager.default.removeItem(atPath: filler)
     #expect(try send().status == 0)
-    // Full with a database in use: each send is shown, and exits 75 exactly when it was not recorded.
-    Mounts.fill(filler)
-    var statuses: [Int32] = []
-    for _ in 0..<3 {
+    // Full with a database in use: each send is shown, and none can be recorded (each one's
+    // write-ahead log is a new file, and the last connection's was removed when it closed).
+    try Mounts.fill(filler)
+    for index in 0..<3 {
       let result = try send()
-      statuses.append(result.status)
-      #expect(result.status == 0 || result.stderr.hasPrefix("affirm: shown, but not recorded: "), "\(result.stderr)")
+      #expect(result.status == 75, "send \(index) on the full disk: \(result.stderr)")
+      #expect(result.stderr.hasPrefix("affirm: shown, but not recorded: "), "\(result.stderr)")
     }
-    #expect(statuses.allSatisfy { $0 == 0 || $0 == 75 }, "\(statuses)")
     try waitUntil("all shown on a full disk") { try Stack.shown(containing: marker) == 5 }
     try FileManager.default.removeItem(atPath: filler)
     #expect(try send().status == 0)
     #expect(try home.integrityCheck() == "ok")
     let deliveries = try home.deliveries()
-    #expect(deliveries.count == 2 + statuses.count { $0 == 0 }, "\(statuses) \(deliveries)")
+    #expect(deliveries.count == 2, "\(deliveries)")
     #expect(deliveries.allSatisfy { $0.status == "delivered" })
-    print("full disk: \(statuses.count { $0 == 0 }) of \(statuses.count) sends on a full disk were still recorded")
   }
 
-  @Test("SIGTERM at random moments of 40 sends and sos: the database passes integrity_check, no row half written")
+  /// The fake server holds every Notify unanswered (`--never-answer Notify`), so each send
+  /// and sos is stopped at the same point: its row reserved as pending, the server taking its
+  /// notification. SIGTERM comes once the server holds that process's call, well inside the
+  /// 2.5 s a one-shot command waits for an answer.
+  @Test(
+    "SIGTERM to 40 sends and sos held inside Notify: each exits 143, its row stays pending and is later closed as interrupted; integrity_check ok"
+  )
   func terminatedMidWrite() throws {
-    let home = try DaemonHome()
-    let bus = try PrivateBus()
-    let dunstLog = home.directory.path + "/dunst.log"
-    let dunst = try bus.startDunst(log: dunstLog)
-    defer { dunst.stop() }
+    let server = try FakeServer(capabilities: ["body"], neverAnswer: ["Notify"])
+    let home = server.home
     let marker = uniqueMarker()
     let lines = (0..<50).map { "\(marker) \($0)" }
+    let urges = (0..<10).map { "urge \(marker) \($0)" }
     let corpus = try home.directory.write(
-      "c.txt", "[t]\n" + lines.joined(separator: "\n") + "\n[urge]\n" + "urge \(marker)\n")
-    let environment = try home.environment(bus: bus.address)
-    var random = SeededRandom(seed: 7)
-    var terminated = 0
+      "c.txt", "[t]\n" + lines.joined(separator: "\n") + "\n[urge]\n" + urges.joined(separator: "\n") + "\n")
+    let environment = try home.environment(bus: server.bus.address)
     var sosRuns = 0
     for index in 0..<40 {
       let sos = index % 4 == 3
@@ -270,35 +270,48 @@ struct FaultTests {
         ? ["sos", "--note", "n\(index)", "--corpus", corpus, "--config", home.config]
         : ["send", "--tag", "t", "--corpus", corpus, "--config", home.config]
       let child = try ChildProcess(Affirm.binary, arguments, environment: environment)
-      // A debug send lives for about 0.1-0.3 s here: spread the signals over that.
-      Thread.sleep(forTimeInterval: Double(random.next() % 300) / 1000)
+      defer { child.stop() }
+      try waitUntil("the server holds call \(index + 1), from \(arguments[0])", timeout: 10) {
+        server.held.count == index + 1
+      }
+      #expect(server.held[index]["pid"] as? Int == Int(child.pid))
       child.signal(SIGTERM)
-      let status = child.wait()
-      if status == 128 + SIGTERM { terminated += 1 }
-      #expect(status == 0 || status == 128 + SIGTERM, "\(arguments[0]): \(status)")
+      #expect(child.wait() == 128 + SIGTERM, "\(arguments[0]) \(index)")
     }
+    #expect(server.calls.isEmpty)
     #expect(try home.integrityCheck() == "ok")
+    let held = server.held.compactMap { $0["body"] as? String }
     let rows = try home.deliveries()
-    print(
-      "SIGTERM mid-write: \(terminated) of 40 processes killed before they finished; rows: "
-        + ["delivered", "failed", "pending"].map { status in "\(rows.count { $0.status == status }) \(status)" }
-        .joined(separator: ", "))
-    let shown = try Stack.shown(in: dunstLog, containing: marker)
-    for row in rows {
-      #expect(["delivered", "failed", "pending"].contains(row.status), "\(row)")
-      #expect(row.body.contains(marker) && !row.entry.isEmpty, "\(row)")
-      #expect((row.status == "failed") == (row.reason != nil), "\(row)")
-      // Recorded as shown only when dunst showed it.
-      if row.status == "delivered" { #expect(shown.contains { $0.contains(row.body) }, "\(row)") }
-    }
-    #expect(rows.count { $0.status == "pending" } <= terminated)
-    let urges = try home.query("SELECT COUNT(*) FROM urge")
-    #expect(Int(urges) ?? -1 <= sosRuns)
+    // One row per process, for the line the server was taking, still pending.
+    #expect(rows.map(\.body).sorted() == held.sorted())
+    #expect(rows.count == 40 && rows.allSatisfy { $0.status == "pending" && $0.reason == nil }, "\(rows)")
+    #expect(rows.count { $0.source == "sos" } == sosRuns && rows.count { $0.source == "send" } == 40 - sosRuns)
+    #expect(Set(held).count == 40 && held.allSatisfy { lines.contains($0) || urges.contains($0) })
+    // sos notes the urge before it shows anything.
+    #expect(try home.query("SELECT COUNT(*) FROM urge") == "\(sosRuns)")
     let history = try Affirm.run(["history", "--json", "--config", home.config], environment: environment)
     #expect(history.status == 0, "\(history.stderr)")
     // Every row shows in history, pending ones included.
     let items = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
-    #expect(items.count { $0["kind"] as? String == "delivery" } == rows.count)
+    #expect(items.count { $0["kind"] as? String == "delivery" } == 40)
+
+    // Three minutes later (the rows made older than the two minutes any send can take), the
+    // next writing command closes them all as failed, "interrupted", with one log line.
+    _ = try home.query("UPDATE delivery SET at = at - 180")
+    let resume = try Affirm.run(["resume", "--config", home.config], environment: environment)
+    #expect(resume.status == 0, "\(resume.stderr)")
+    #expect(
+      resume.stderr.contains(
+        "40 earlier deliveries were interrupted before the notification server answered; recorded as failed"),
+      "\(resume.stderr)")
+    let closed = try home.deliveries()
+    #expect(closed.count == 40)
+    #expect(
+      closed.allSatisfy {
+        $0.status == "failed"
+          && $0.reason == "interrupted: affirm ended before the notification server answered (it may have been shown)"
+      }, "\(closed)")
+    #expect(try home.integrityCheck() == "ok")
   }
 }
 
@@ -395,9 +408,13 @@ enum Mounts {
     try #require(result.status == 0, "mount -t tmpfs: \(result.stderr)")
   }
 
-  /// Writes zeros to `path` until the file system is full.
-  static func fill(_ path: String) {
-    _ = try? runProcess("/usr/bin/dd", ["if=/dev/zero", "of=\(path)", "bs=4096"])
+  /// Writes zeros to `path` until the file system is full, and checks that not one block is
+  /// left (statvfs), so that no test passes on a disk that never filled.
+  static func fill(_ path: String) throws {
+    _ = try runProcess("/usr/bin/dd", ["if=/dev/zero", "of=\(path)", "bs=4096"])
+    var info = statvfs()
+    try #require(statvfs(path, &info) == 0, "statvfs \(path): \(String(cString: strerror(errno)))")
+    try #require(info.f_bavail == 0 && info.f_bfree == 0, "\(info.f_bavail) blocks still free after filling \(path)")
   }
 
   /// Unmounts `path` if something is mounted there; lazily when it is busy.

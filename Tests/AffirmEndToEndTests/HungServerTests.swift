@@ -20,7 +20,7 @@ struct HungServerTests {
     #expect(result.status == 69)
     #expect(result.stderr.hasSuffix("affirm: \(Self.sentence(server))\n"), "\(result.stderr)")
     #expect(result.seconds < 3, "\(arguments) took \(result.seconds) s")
-    #expect(server.held.contains("GetCapabilities"))
+    #expect(server.unanswered.contains("GetCapabilities"))
   }
 
   @Test("doctor reports it within 3 s and exits 69")
@@ -47,7 +47,7 @@ struct HungServerTests {
     try home.waitForLog("started")
     // Blocked: the server holds the daemon's call.
     try waitUntil("the daemon's call is held", timeout: 8) {
-      server.held.contains { ["GetCapabilities", "Notify"].contains($0) }
+      server.unanswered.contains { ["GetCapabilities", "Notify"].contains($0) }
     }
     let sent = Date()
     daemon.signal(SIGTERM)

@@ -18,7 +18,10 @@ action of each notification that offers it, half a second after it was shown (a 
 With --never-answer it is a hung server that still runs: it owns the name and has the object
 registered (GDBus would answer a call to an unregistered path with an error at once), but it
 keeps each call of the named methods (or of all) and never returns it. With it, each such call
-is logged as {"unanswered": METHOD}.
+is logged as {"unanswered": METHOD}, a held Notify with its summary and body.
+
+Each Notify line, answered or held, carries the pid of the process that sent it (asked of the
+bus), so a test can match every sender to what arrived.
 """
 
 import argparse
@@ -78,10 +81,23 @@ def main():
             "ActionInvoked", GLib.Variant("(us)", (notification_id, options.press)))
         return False
 
+    def pid_of(connection, sender):
+        try:
+            reply = connection.call_sync(
+                "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                "GetConnectionUnixProcessID", GLib.Variant("(s)", (sender,)), GLib.VariantType("(u)"),
+                Gio.DBusCallFlags.NONE, -1, None)
+            return reply.unpack()[0]
+        except GLib.Error:
+            return None  # the sender has gone already
+
     def on_call(connection, sender, path, interface, method, parameters, invocation):
         if "all" in never or method in never:
             unanswered.append(invocation)
-            log.write(json.dumps({"unanswered": method}) + "\n")
+            held = {"unanswered": method}
+            if method == "Notify":
+                held.update(summary=parameters[3], body=parameters[4], pid=pid_of(connection, sender))
+            log.write(json.dumps(held) + "\n")
         elif method == "GetCapabilities":
             invocation.return_value(GLib.Variant("(as)", (capabilities,)))
         elif method == "GetServerInformation":
@@ -103,6 +119,7 @@ def main():
                 "id": notification_id, "app": app, "replaces_id": replaces, "summary": summary,
                 "body": body, "actions": actions, "hints": sorted(hints), "timeout": timeout,
                 "icon": icon, "urgency": hints.get("urgency"), "transient": bool(hints.get("transient")),
+                "pid": pid_of(connection, sender),
             }) + "\n")
             invocation.return_value(GLib.Variant("(u)", (notification_id,)))
             if options.press is not None and options.press in actions[0::2]:
