@@ -63,19 +63,26 @@ public enum ShuffleBag {
   /// empty bag pays for a full pass. This keeps a 100,000-entry corpus with a long history
   /// cheap: a send asks about an entry or two, not about every line ever shown.
   ///
-  /// Entries that name an idea (`idea(index)` not nil) always take the full pass: the same idea
-  /// is kept apart across a night, and the bag is drained idea by idea, largest first, so
-  /// that its last lines are spread over many ideas instead of piled in one.
+  /// Entries that name an idea (`idea(index)` not nil) are kept apart from the ideas shown
+  /// tonight. A pool of up to `IdeaSpacing.balancedPoolLimit` lines takes the full pass: the
+  /// bag is drained idea by idea, largest first, so that its last lines are spread over many
+  /// ideas instead of piled in one.
   public static func pick<IDs: RandomAccessCollection<EntryID>, Failure: Error>(
     ids: IDs, ideas: ((Int) -> String?)? = nil, isFresh: (EntryID) throws(Failure) -> Bool,
+    recentIdeas: (() throws(Failure) -> Set<String>)? = nil,
     history: () throws(Failure) -> History, using generator: inout some RandomNumberGenerator
   ) throws(Failure) -> (index: Int, startsNewCycle: Bool)? where IDs.Index == Int {
     guard !ids.isEmpty else { return nil }
     let indices = ids.startIndex..<ids.endIndex
-    if ideas == nil {
+    if ideas == nil || ids.count > IdeaSpacing.balancedPoolLimit {
+      // A large pool (or one without ideas) probes: with many lines per idea, the bag need not
+      // be drained idea by idea, and a probe only has to miss tonight's ideas too.
+      var recent: Set<String> = []
+      if ideas != nil, let recentIdeas { recent = try recentIdeas() }
       for _ in 0..<32 {
         let index = Int.random(in: indices, using: &generator)
-        if try isFresh(ids[index]) { return (index, false) }
+        let spaced = ideas?(index).map { !recent.contains($0) } ?? true
+        if spaced, try isFresh(ids[index]) { return (index, false) }
       }
     }
     let history = try history()
@@ -122,6 +129,10 @@ public enum IdeaSpacing {
   public static let window: Int64 = 12 * 3600
   /// The last picks whose ideas are kept apart whatever their age.
   public static let lastPicks = 4
+  /// Up to this many eligible lines, a pick drains the bag idea by idea (reading the whole
+  /// cycle); a larger pool probes instead, so that a send over 100,000 lines of one's own
+  /// stays as cheap as one without ideas.
+  public static let balancedPoolLimit = 5_000
 
   /// A candidate of the idea with the most lines left in the bag (ties broken at random),
   /// then a random line of it. Entries without an idea count as one idea of their own.

@@ -46,7 +46,7 @@ extension StateStore {
         guard
           let choice = try ShuffleBag.pick(
             ids: eligible, ideas: catalog.namesIdeas ? { catalog.idea(at: positions[$0]) } : nil,
-            isFresh: bag.isFresh, history: bag.history, using: &picker),
+            isFresh: bag.isFresh, recentIdeas: bag.recentIdeas, history: bag.history, using: &picker),
           let entry = catalog.entry(at: positions[choice.index])
         else { return .rollback }
         let pick = ShuffleBag.Pick(entry: entry, startsNewCycle: choice.startsNewCycle)
@@ -170,7 +170,7 @@ extension StateStore {
         guard
           let choice = try ShuffleBag.pick(
             ids: eligible, ideas: catalog.namesIdeas ? { catalog.idea(at: positions[$0]) } : nil,
-            isFresh: bag.isFresh, history: bag.history, using: &generator)
+            isFresh: bag.isFresh, recentIdeas: bag.recentIdeas, history: bag.history, using: &generator)
         else { return nil }
         return catalog.entry(at: positions[choice.index])
       }
@@ -218,6 +218,20 @@ extension StateStore {
         arguments: [id.description, cycleStart, restCutoff, pendingCutoff])!
     }
 
+    /// The ideas to keep apart: those shown tonight, and those of the last few picks.
+    func recentIdeas() throws -> Set<String> {
+      Set(
+        try String.fetchAll(
+          db,
+          sql: """
+            SELECT idea FROM delivery WHERE idea IS NOT NULL AND at > ? AND \(counted)
+            UNION SELECT idea FROM (
+              SELECT idea FROM delivery WHERE \(counted) ORDER BY id DESC LIMIT \(IdeaSpacing.lastPicks)
+            ) WHERE idea IS NOT NULL
+            """,
+          arguments: [now.seconds - IdeaSpacing.window, pendingCutoff, pendingCutoff]))
+    }
+
     /// The entries shown this cycle, the one shown last, those resting, and the ideas to keep apart.
     func history() throws -> ShuffleBag.History {
       let shown = Set(
@@ -233,16 +247,7 @@ extension StateStore {
         try String.fetchAll(
           db, sql: "SELECT entry FROM delivery WHERE at > ? AND \(counted)", arguments: [restCutoff, pendingCutoff]
         ).map(EntryID.init(hex:)))
-      let ideas = Set(
-        try String.fetchAll(
-          db,
-          sql: """
-            SELECT idea FROM delivery WHERE idea IS NOT NULL AND at > ? AND \(counted)
-            UNION SELECT idea FROM (
-              SELECT idea FROM delivery WHERE \(counted) ORDER BY id DESC LIMIT \(IdeaSpacing.lastPicks)
-            ) WHERE idea IS NOT NULL
-            """,
-          arguments: [now.seconds - IdeaSpacing.window, pendingCutoff, pendingCutoff]))
+      let ideas = try recentIdeas()
       return ShuffleBag.History(shownThisCycle: shown, lastShown: last, onCooldown: resting, recentIdeas: ideas)
     }
   }
