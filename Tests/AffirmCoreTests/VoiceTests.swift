@@ -63,7 +63,8 @@ struct IdeaSpacingTests {
         ids: ids, ideas: { ideas[$0 % 3] }, isFresh: { _ in true }, recentIdeas: { ["waves", "safety"] },
         history: {
           readHistory = true
-          return ShuffleBag.History(shownThisCycle: [], lastShown: nil, onCooldown: [], recentIdeas: ["waves", "safety"])
+          return ShuffleBag.History(
+            shownThisCycle: [], lastShown: nil, onCooldown: [], recentIdeas: ["waves", "safety"])
         }, using: &generator))
     #expect(ideas[pick.index % 3] == "coach")
     #expect(!readHistory, "a large pool with fresh lines answers from its probes")
