@@ -280,6 +280,8 @@ struct ServerMatrixTests {
       let result = try server.affirm(["send"])
       #expect(result.status == 0, "send \(round): \(result.stderr)")
     }
+    // The monitor logs what passes on the bus as it comes, after the sends may have exited.
+    try waitUntil("the monitor has logged 50 answered Notify calls") { server.affirmNotifications.count >= 50 }
     let shown = server.affirmNotifications
     #expect(shown.count == 50)
     #expect(shown.allSatisfy { $0["notify"] is Int }, "\(shown.filter { !($0["notify"] is Int) })")
