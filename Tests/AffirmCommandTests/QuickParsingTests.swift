@@ -8,7 +8,7 @@ import Testing
 /// `affirm send` has two readers of its command line: argument-parser, and a quick one for the
 /// plain lines cron and hotkeys use. Whatever the quick one accepts, argument-parser must read
 /// the same way; whatever it declines falls through to argument-parser, so declining is safe.
-@Suite struct QuickParsingTests {
+@Suite(.timeLimit(.minutes(2))) struct QuickParsingTests {
   /// What argument-parser makes of a `send` command line (after `send`), validation included;
   /// nil when it refuses the line.
   private func fullParse(_ arguments: [String]) -> SendRequest? {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import AffirmCore
 
-@Suite("the config's own corpus, with or without the built-in lines")
+@Suite("the config's own corpus, with or without the built-in lines", .timeLimit(.minutes(2)))
 struct CorpusChoiceTests {
   func makeDirectory() throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("affirm-choice-\(UUID().uuidString)").path

@@ -3,7 +3,7 @@ import Testing
 
 @testable import AffirmCore
 
-@Suite("the cached corpus index")
+@Suite("the cached corpus index", .timeLimit(.minutes(2)))
 struct CorpusIndexTests {
   func makeDirectory() throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("affirm-index-\(UUID().uuidString)").path

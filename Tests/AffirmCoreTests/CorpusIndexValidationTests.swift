@@ -4,7 +4,7 @@ import Testing
 @testable import AffirmCore
 
 /// The cached index is checked against itself and its sources before it is trusted.
-@Suite("the cached corpus index: any doubt means a rebuild")
+@Suite("the cached corpus index: any doubt means a rebuild", .timeLimit(.minutes(2)))
 struct CorpusIndexValidationTests {
   let directory: String
   let source: String

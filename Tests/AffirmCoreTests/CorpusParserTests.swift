@@ -2,7 +2,7 @@ import Testing
 
 @testable import AffirmCore
 
-@Suite("parsing corpus files")
+@Suite("parsing corpus files", .timeLimit(.minutes(2)))
 struct CorpusParserTests {
   func parse(_ text: String) -> CorpusFile { CorpusParser().parse(Array(text.utf8), file: "c.txt") }
 
@@ -88,7 +88,7 @@ struct CorpusParserTests {
   }
 }
 
-@Suite("the shipped corpus")
+@Suite("the shipped corpus", .timeLimit(.minutes(2)))
 struct ShippedCorpusTests {
   let corpus = Corpus.builtin()
 

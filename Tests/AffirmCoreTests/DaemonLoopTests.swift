@@ -107,7 +107,7 @@ func runDaemon(_ schedule: Schedule, _ host: inout SimulatedHost, marks: [String
   return loop
 }
 
-@Suite("the daemon loop, with an injected clock")
+@Suite("the daemon loop, with an injected clock", .timeLimit(.minutes(2)))
 struct DaemonLoopTests {
   let schedule = Config.builtInDefault.schedule(environment: ["TZ": "Europe/Berlin"])
 

@@ -3,7 +3,7 @@ import Testing
 
 @testable import AffirmCore
 
-@Suite("desktop files: what affirm install writes")
+@Suite("desktop files: what affirm install writes", .timeLimit(.minutes(2)))
 struct DesktopFilesTests {
   let binary = "/home/me/.local/bin/affirm"
 

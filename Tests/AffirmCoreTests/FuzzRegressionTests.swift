@@ -3,7 +3,7 @@ import Testing
 @testable import AffirmCore
 
 /// Inputs that crashed a fuzz target (scripts/fuzz), kept so the crash stays fixed.
-@Suite("inputs the fuzzers found")
+@Suite("inputs the fuzzers found", .timeLimit(.minutes(2)))
 struct FuzzRegressionTests {
   /// A combining mark after a digit makes one Character that `("0"..."9").contains` accepts
   /// but `Int` refuses, and WallTime and Span force-unwrapped that `Int`.

@@ -2,7 +2,7 @@ import Testing
 
 @testable import AffirmCore
 
-@Suite("pause and quiet hours")
+@Suite("pause and quiet hours", .timeLimit(.minutes(2)))
 struct HoldTests {
   let utc = TimeZoneRules.utc
   let noon = instant("2027-05-10T12:00:00Z")

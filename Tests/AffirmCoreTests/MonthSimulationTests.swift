@@ -10,7 +10,7 @@ import Testing
 ///
 /// `scripts/simulate-month` runs this suite with AFFIRM_MONTH_REPORT set and prints the
 /// figures it writes there.
-@Suite("a simulated month of the default schedule")
+@Suite("a simulated month of the default schedule", .timeLimit(.minutes(3)))
 struct MonthSimulationTests {
   struct Delivery {
     var at: Instant

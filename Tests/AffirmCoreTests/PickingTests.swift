@@ -25,7 +25,7 @@ func temporaryStore() throws -> (StateStore, String) {
   return (try StateStore.open(path: path, now: Instant(seconds: 1_800_000_000), logger: quietLogger), path)
 }
 
-@Suite("the shuffle bag, over many seeds")
+@Suite("the shuffle bag, over many seeds", .timeLimit(.minutes(3)))
 struct ShuffleBagTests {
   @Test("no entry repeats within a bag, and the bag boundary never repeats back to back", arguments: 0..<40)
   func noRepeatWithinBag(seed: UInt64) {
@@ -92,7 +92,7 @@ struct ShuffleBagTests {
   }
 }
 
-@Suite("state in a real SQLite file", .serialized)
+@Suite("state in a real SQLite file", .serialized, .timeLimit(.minutes(3)))
 struct StateStoreTests {
   func deliverAll(_ store: StateStore, _ pool: [Affirmation], count: Int, seed: UInt64, tags: [String] = ["t"]) throws
     -> [String]
@@ -289,7 +289,7 @@ func runSQLite(_ path: String, _ sql: String) throws -> Bool {
   return true
 }
 
-@Suite("the no-contact day count")
+@Suite("the no-contact day count", .timeLimit(.minutes(2)))
 struct NoContactTests {
   @Test(
     "day 1 is the start date, counted in local dates across DST",
@@ -338,7 +338,7 @@ struct NoContactTests {
   }
 }
 
-@Suite("urges by hour")
+@Suite("urges by hour", .timeLimit(.minutes(2)))
 struct UrgePatternTests {
   @Test("urges clustered in the evening, outside 23:00-02:00, suggest a window that covers them")
   func suggestion() {

@@ -111,7 +111,7 @@ func nextOffsetChange(in zone: TimeZoneRules, after instant: Instant) -> Instant
 
 // MARK: - Schedule properties
 
-@Suite("properties of fire times")
+@Suite("properties of fire times", .timeLimit(.minutes(3)))
 struct SchedulePropertyTests {
   static let lookahead = 48
 
@@ -278,7 +278,7 @@ struct SchedulePropertyTests {
 
 // MARK: - The picker
 
-@Suite("properties of the shuffle bag")
+@Suite("properties of the shuffle bag", .timeLimit(.minutes(3)))
 struct ShuffleBagPropertyTests {
   /// ids, what was shown this cycle, the last shown, what is on cooldown, and a seed.
   struct BagCase: Sendable, CustomTestStringConvertible {
@@ -363,7 +363,7 @@ struct BagRun: Sendable, CustomTestStringConvertible {
   }
 }
 
-@Suite("properties of picking through the state database", .serialized)
+@Suite("properties of picking through the state database", .serialized, .timeLimit(.minutes(3)))
 struct PickingPropertyTests {
   static let steps = zip(Gen.int(in: 0...9), Gen.int(in: 0...15)).map { kind, parameter -> BagStep in
     switch kind {

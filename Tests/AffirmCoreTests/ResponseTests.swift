@@ -15,7 +15,7 @@ final class RecordingNotifier: Notifier {
   }
 }
 
-@Suite("the notification buttons' answers")
+@Suite("the notification buttons' answers", .timeLimit(.minutes(2)))
 struct ResponseTests {
   let now = Instant(seconds: 1_800_000_000)
 
@@ -110,7 +110,7 @@ struct ResponseTests {
   }
 }
 
-@Suite("a database from an older affirm, read before anything has migrated it")
+@Suite("a database from an older affirm, read before anything has migrated it", .timeLimit(.minutes(2)))
 struct OlderDatabaseTests {
   @Test("history, stats and status read a pre-v3 database opened read-only: no strength yet, no error")
   func preStrengthDatabase() throws {

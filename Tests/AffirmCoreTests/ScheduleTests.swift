@@ -10,7 +10,7 @@ extension Schedule {
 
 func local(_ fire: FireTime, _ schedule: Schedule) -> String { ISO8601.format(fire.instant, in: schedule.zone) }
 
-@Suite("fire times")
+@Suite("fire times", .timeLimit(.minutes(2)))
 struct ScheduleTests {
   static let transitionDates: [(String, String)] = [
     ("Europe/Berlin", "2027-03-28"), ("Europe/Berlin", "2027-10-31"), ("Europe/Berlin", "2026-03-29"),
@@ -134,7 +134,7 @@ struct ScheduleTests {
   }
 }
 
-@Suite("fire times: cases the property tests found")
+@Suite("fire times: cases the property tests found", .timeLimit(.minutes(2)))
 struct ScheduleRegressionTests {
   @Test("a window ending in the spring gap stops where the next date's opens: 03:00 fires once")
   func windowIntoTheGap() {

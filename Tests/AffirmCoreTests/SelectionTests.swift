@@ -2,7 +2,7 @@ import Testing
 
 @testable import AffirmCore
 
-@Suite("choosing what to show")
+@Suite("choosing what to show", .timeLimit(.minutes(2)))
 struct SelectionTests {
   let corpus = Corpus(files: [
     CorpusParser().parse(Array("[morning]\nA\n[urge, late-night]\nB\n[healing]\nC\n".utf8), file: "c.txt")

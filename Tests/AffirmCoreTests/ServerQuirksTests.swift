@@ -18,7 +18,7 @@ final class ServerRecordingNotifier: ServerAwareNotifier {
   func withdraw(_ live: LiveNotification) throws(DeliveryError) { withdrawn.append(live) }
 }
 
-@Suite("server quirks and affirm's one live notification")
+@Suite("server quirks and affirm's one live notification", .timeLimit(.minutes(2)))
 struct ServerQuirksTests {
   @Test("the table: GNOME Shell and mako have their quirks, other servers none")
   func table() {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import AffirmCore
 
-@Suite("the state database's files: moved aside under names of their own")
+@Suite("the state database's files: moved aside under names of their own", .timeLimit(.minutes(2)))
 struct StateFileTests {
   /// A directory for a damaged database, removed when the test ends.
   final class DamagedState {

@@ -60,7 +60,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
   }
 }
 
-@Suite("parsing TOML")
+@Suite("parsing TOML", .timeLimit(.minutes(3)))
 struct TOMLParserTests {
   // MARK: Values
 

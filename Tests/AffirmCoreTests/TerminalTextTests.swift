@@ -2,7 +2,7 @@ import Testing
 
 @testable import AffirmCore
 
-@Suite("text that reaches a terminal: hazards found, control characters made visible")
+@Suite("text that reaches a terminal: hazards found, control characters made visible", .timeLimit(.minutes(2)))
 struct TerminalTextTests {
   @Test(
     "each hazard is found where it stands",

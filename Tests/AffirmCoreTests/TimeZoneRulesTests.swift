@@ -15,7 +15,7 @@ func instant(_ text: String) -> Instant {
 
 func zone(_ name: String) -> TimeZoneRules { TimeZoneRules.named(name)! }
 
-@Suite("time zones read from the system's zone database")
+@Suite("time zones read from the system's zone database", .timeLimit(.minutes(2)))
 struct TimeZoneRulesTests {
   static let zones = [
     "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Sao_Paulo", "Asia/Kathmandu", "UTC",
@@ -74,7 +74,7 @@ struct TimeZoneRulesTests {
   }
 }
 
-@Suite("wall-clock times on local dates resolve as RFC 5545 asks")
+@Suite("wall-clock times on local dates resolve as RFC 5545 asks", .timeLimit(.minutes(2)))
 struct ResolutionTests {
   struct Case: Sendable, CustomTestStringConvertible {
     var zone: String
@@ -157,7 +157,7 @@ struct ResolutionTests {
   }
 }
 
-@Suite("civil dates, times and spans")
+@Suite("civil dates, times and spans", .timeLimit(.minutes(2)))
 struct CivilTimeTests {
   @Test("days since the epoch round-trip and weekdays are right")
   func civil() {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import AffirmCore
 
-@Suite("idea keys on tag lines")
+@Suite("idea keys on tag lines", .timeLimit(.minutes(2)))
 struct IdeaKeyTests {
   func parse(_ text: String) -> CorpusFile { CorpusParser().parse(Array(text.utf8), file: "c.txt") }
 
@@ -49,7 +49,7 @@ struct IdeaKeyTests {
   }
 }
 
-@Suite("picking keeps ideas apart")
+@Suite("picking keeps ideas apart", .timeLimit(.minutes(2)))
 struct IdeaSpacingTests {
   @Test("a pool too large to drain idea by idea still never picks tonight's ideas", arguments: 0..<20)
   func largePoolProbes(seed: UInt64) throws {
@@ -89,7 +89,7 @@ struct IdeaSpacingTests {
   }
 }
 
-@Suite("the corpus linter")
+@Suite("the corpus linter", .timeLimit(.minutes(2)))
 struct CorpusLinterTests {
   func corpus(_ text: String) -> Corpus {
     Corpus(files: [CorpusParser().parse(Array(text.utf8), file: "c.txt")])
@@ -153,7 +153,7 @@ struct CorpusLinterTests {
   }
 }
 
-@Suite("the shipped corpus speaks in the voice VOICE.md describes")
+@Suite("the shipped corpus speaks in the voice VOICE.md describes", .timeLimit(.minutes(2)))
 struct ShippedVoiceTests {
   let corpus = Corpus.builtin()
   let config = Config.builtInDefault

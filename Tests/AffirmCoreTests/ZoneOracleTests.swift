@@ -7,7 +7,7 @@ import Testing
 /// overlaps and midnight transitions of 39 zones from 2000 through 2025, a date Samoa skipped,
 /// and late-night windows that cross midnight around each transition. Nothing here asks
 /// `resolve` what the answer should be.
-@Suite("local times against Python's zoneinfo")
+@Suite("local times against Python's zoneinfo", .timeLimit(.minutes(3)))
 struct ZoneOracleTests {
   static let directory = #filePath.split(separator: "/").dropLast(2).joined(separator: "/") + "/Fixtures/zone-oracle"
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Edges of single commands found by a hostile probe: paths, dates, disks, links, TZ.
-@Suite("command edges: install paths, reset dates, config init on a full disk, TZ, links")
+@Suite("command edges: install paths, reset dates, config init on a full disk, TZ, links", .timeLimit(.minutes(3)))
 struct CommandEdgeTests {
   @Test("install --autostart and --cron refuse a running binary whose path holds a newline, as --binary does")
   func defaultBinaryPathValidated() throws {

@@ -22,7 +22,7 @@ struct OwnCorpusHome {
   func affirm(_ arguments: [String]) throws -> RunResult { try Affirm.run(arguments, environment: environment) }
 }
 
-@Suite("a person's own lines from the config's corpus key", .serialized)
+@Suite("a person's own lines from the config's corpus key", .serialized, .timeLimit(.minutes(3)))
 struct OwnCorpusTests {
   @Test("builtin_corpus = false: send --dry-run shows only the user's line, from ~/ and through the index")
   func onlyOwnLines() throws {
@@ -128,19 +128,19 @@ struct OwnCorpusTests {
     let first = uniqueMarker()
     let own = try OwnCorpusHome(
       ownLines: "[only-mine]\n\(first)\n",
-      config: slotConfig(secondsFromNow: 2))
+      config: slotConfig(secondsFromNow: slotLead))
     let daemon = try own.home.start()
     defer { daemon.stop() }
     try own.home.waitForLog("started")
     #expect(own.home.log.contains("corpus: built-in + ~/mine.txt"), "\(own.home.log)")
-    #expect(try Stack.notification(containing: first, timeout: 6) != nil, "log: \(own.home.log)")
+    #expect(try Stack.notification(containing: first, timeout: fireWait) != nil, "log: \(own.home.log)")
 
     let second = uniqueMarker()
     try "[only-mine]\n\(second)\n".write(toFile: own.mine, atomically: true, encoding: .utf8)
-    try slotConfig(secondsFromNow: 2).write(toFile: own.config, atomically: true, encoding: .utf8)
+    try slotConfig(secondsFromNow: slotLead).write(toFile: own.config, atomically: true, encoding: .utf8)
     daemon.signal(SIGHUP)
     try own.home.waitForLog("reloaded")
-    #expect(try Stack.notification(containing: second, timeout: 6) != nil, "log: \(own.home.log)")
+    #expect(try Stack.notification(containing: second, timeout: fireWait) != nil, "log: \(own.home.log)")
 
     // A path gone at the next reload keeps the lines in force, naming the config's line.
     try "corpus = [\"~/gone.txt\"]\n".write(toFile: own.config, atomically: true, encoding: .utf8)
@@ -171,7 +171,7 @@ struct OwnCorpusTests {
   }
 }
 
-@Suite("sos with the config's own lines", .serialized)
+@Suite("sos with the config's own lines", .serialized, .timeLimit(.minutes(3)))
 struct OwnCorpusSosTests {
   @Test("sos shows the user's urge line when only the user's lines count")
   func sos() throws {

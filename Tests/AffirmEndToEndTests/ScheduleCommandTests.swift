@@ -8,6 +8,24 @@ func utcTime(secondsFromNow seconds: Int) -> String {
   return String(format: "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
 }
 
+/// The UTC date of `instant` as `YYYY-MM-DD`.
+func utcDate(_ instant: Date) -> String {
+  var calendar = Calendar(identifier: .gregorian)
+  calendar.timeZone = TimeZone(identifier: "UTC")!
+  let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+  return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+}
+
+/// How far ahead of the test's clock a daemon test puts its first fire time, in seconds. A
+/// fire time that passes before the daemon first reads the clock counts as from before the
+/// slot existed and never fires; a debug daemon starting beside dozens of other processes on
+/// two cores can take seconds, so ten leave room. Later fire times follow at gaps sized for
+/// what the test does in between (a restart gets ten seconds more).
+let slotLead = 10
+
+/// How long a test waits for a fire time it scheduled: the lead, and twice as much again.
+let fireWait = Double(slotLead) * 3
+
 /// A home for one daemon: config, state and runtime directories of its own.
 struct DaemonHome {
   let directory: TemporaryDirectory
@@ -39,12 +57,22 @@ struct DaemonHome {
 
   var log: String { (try? String(contentsOfFile: directory.path + "/log", encoding: .utf8)) ?? "" }
 
-  func waitForLog(_ text: String, timeout: Double = 5) throws {
+  func waitForLog(_ text: String, timeout: Double = 20) throws {
     try waitUntil("the daemon logs \"\(text)\"", timeout: timeout) { log.contains(text) }
+  }
+
+  /// Returns once `daemon` has finished the round it was in (every delivery due in it made and
+  /// answered) and is back waiting: it takes SIGHUP only there, and logs "reloaded" for it.
+  func waitForRoundEnd(_ daemon: ChildProcess) throws {
+    let before = log.components(separatedBy: "info: reloaded").count
+    daemon.signal(SIGHUP)
+    try waitUntil("the daemon takes SIGHUP between rounds", timeout: 30) {
+      log.components(separatedBy: "info: reloaded").count > before
+    }
   }
 }
 
-@Suite("affirm next and config")
+@Suite("affirm next and config", .timeLimit(.minutes(3)))
 struct NextTests {
   @Test("next lists fire times across the Berlin spring gap as JSON")
   func nextJSON() throws {
@@ -133,28 +161,27 @@ struct NextTests {
   }
 }
 
-@Suite("affirm run, against the real dunst", .serialized)
+@Suite("affirm run, against the real dunst", .serialized, .timeLimit(.minutes(3)))
 struct RunTests {
-  @Test("a slot a few seconds ahead is delivered; SIGTERM then exits 0 within 1 s")
+  @Test("a slot ahead is delivered; SIGTERM then stops the loop itself, exit 0")
   func deliversThenStops() throws {
     let home = try DaemonHome()
     let marker = uniqueMarker()
     let corpus = try home.directory.write("c.txt", "[soon]\n\(marker)\n")
     try
-      "timezone = \"UTC\"\n[[slot]]\nname = \"soon\"\nat = [\"\(utcTime(secondsFromNow: 2))\"]\ntags = [\"soon\"]\nurgency = \"critical\"\n"
+      "timezone = \"UTC\"\n[[slot]]\nname = \"soon\"\nat = [\"\(utcTime(secondsFromNow: slotLead))\"]\ntags = [\"soon\"]\nurgency = \"critical\"\n"
       .write(toFile: home.config, atomically: true, encoding: .utf8)
     let daemon = try home.start(["--corpus", corpus])
     defer { daemon.stop() }
     try home.waitForLog("started")
-    let shown = try #require(try Stack.notification(containing: marker, timeout: 6), "log: \(home.log)")
+    let shown = try #require(try Stack.notification(containing: marker, timeout: fireWait), "log: \(home.log)")
     #expect(shown["urgency"] == "CRITICAL")
     try home.waitForLog("delivered")
-    let sent = Date()
     daemon.signal(SIGTERM)
-    let status = daemon.wait(timeout: 2)
-    #expect(status == 0)
-    #expect(Date().timeIntervalSince(sent) < 1)
-    #expect(home.log.contains("stopping"))
+    #expect(daemon.wait(timeout: 10) == 0)
+    // The idle loop took the signal itself (the watch for a busy one logs `stopping while=busy`;
+    // HungServerTests holds that case to the README's second).
+    #expect(home.log.contains("run: info: stopping\n") && !home.log.contains("while="), "\(home.log)")
   }
 
   @Test("a second daemon is refused with 75, naming the running pid")
@@ -235,11 +262,11 @@ struct RunTests {
     daemon.signal(SIGHUP)
     try home.waitForLog("keeping the previous config: \(home.config):3:7: invalid time \"25:00\"")
     #expect(daemon.isRunning)
-    try "timezone = \"UTC\"\n[[slot]]\nname = \"soon\"\nat = [\"\(utcTime(secondsFromNow: 2))\"]\ntags = [\"soon\"]\n"
+    try "timezone = \"UTC\"\n[[slot]]\nname = \"soon\"\nat = [\"\(utcTime(secondsFromNow: slotLead))\"]\ntags = [\"soon\"]\n"
       .write(toFile: home.config, atomically: true, encoding: .utf8)
     daemon.signal(SIGHUP)
     try home.waitForLog("reloaded")
-    #expect(try Stack.notification(containing: marker, timeout: 6) != nil, "log: \(home.log)")
+    #expect(try Stack.notification(containing: marker, timeout: fireWait) != nil, "log: \(home.log)")
   }
 }
 

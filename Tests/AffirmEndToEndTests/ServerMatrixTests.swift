@@ -160,7 +160,7 @@ final class RealServer {
   }
 }
 
-@Suite("on each real server: dunst, xfce4-notifyd and notification-daemon", .serialized)
+@Suite("on each real server: dunst, xfce4-notifyd and notification-daemon", .serialized, .timeLimit(.minutes(5)))
 struct ServerMatrixTests {
   @Test("send: app name, summary, body, urgency, hints and icon arrive", arguments: ServerKind.available)
   func send(_ kind: ServerKind) throws {
@@ -192,7 +192,9 @@ struct ServerMatrixTests {
     let result = try server.affirm(["send", "--wait", "--timeout", "1", "--tag", "late-night"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == (kind.keepsExpired ? "expired\n" : "closed\n"))
-    #expect(result.seconds < 15)
+    // The README's promise: `--timeout` and 5 s more (6 s here). Generous against a loaded
+    // machine; what it rules out is waiting for the 10-minute cap. The figure: scripts/bench.
+    #expect(result.seconds < 30, "\(result.seconds) s")
     if kind.keepsExpired {
       let id = try #require(server.affirmNotifications.first?["notify"] as? Int)
       #expect(server.closeCalls.contains(id))
@@ -242,10 +244,10 @@ struct ServerMatrixTests {
   )
   func replace(_ kind: ServerKind) throws {
     let server = try RealServer(kind)
-    try lateNightSlots([2, 3]).write(toFile: server.home.config, atomically: true, encoding: .utf8)
+    try lateNightSlots([0, 1]).write(toFile: server.home.config, atomically: true, encoding: .utf8)
     let daemon = try server.home.start(bus: server.bus.address)
     defer { daemon.stop() }
-    try waitUntil("two notifications", timeout: 8) { server.affirmNotifications.count >= 2 }
+    try waitUntil("two notifications", timeout: fireWait) { server.affirmNotifications.count >= 2 }
     let shown = server.affirmNotifications
     let first = try #require(shown[0]["notify"] as? Int)
     #expect(shown[1]["replaces_id"] as? Int == first)
@@ -257,13 +259,13 @@ struct ServerMatrixTests {
     arguments: ServerKind.available)
   func restart(_ kind: ServerKind) throws {
     let server = try RealServer(kind)
-    try lateNightSlots([2, 8]).write(toFile: server.home.config, atomically: true, encoding: .utf8)
+    try lateNightSlots([0, 15]).write(toFile: server.home.config, atomically: true, encoding: .utf8)
     let daemon = try server.home.start(bus: server.bus.address)
     defer { daemon.stop() }
-    try waitUntil("the first notification", timeout: 8) { server.affirmNotifications.count >= 1 }
+    try waitUntil("the first notification", timeout: fireWait) { server.affirmNotifications.count >= 1 }
     try server.restart()
     let others = try (1...5).map { try otherApplicationNotification(bus: server.bus.address, body: "message \($0)") }
-    try waitUntil("the daemon's second notification", timeout: 12) { server.affirmNotifications.count >= 2 }
+    try waitUntil("the daemon's second notification", timeout: fireWait) { server.affirmNotifications.count >= 2 }
     let second = try #require(server.affirmNotifications.last)
     #expect(second["replaces_id"] as? Int == 0, "\(second)")
     #expect(!others.contains(second["notify"] as? Int ?? -1), "\(others) \(second)")
@@ -278,6 +280,8 @@ struct ServerMatrixTests {
       let result = try server.affirm(["send"])
       #expect(result.status == 0, "send \(round): \(result.stderr)")
     }
+    // The monitor logs what passes on the bus as it comes, after the sends may have exited.
+    try waitUntil("the monitor has logged 50 answered Notify calls") { server.affirmNotifications.count >= 50 }
     let shown = server.affirmNotifications
     #expect(shown.count == 50)
     #expect(shown.allSatisfy { $0["notify"] is Int }, "\(shown.filter { !($0["notify"] is Int) })")

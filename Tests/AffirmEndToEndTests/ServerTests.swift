@@ -11,31 +11,32 @@ func otherApplicationNotification(bus: String, body: String) throws -> Int {
   return try #require(Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(result.stdout)")
 }
 
-/// A daemon config with one late-night slot at each of `offsets` seconds from now (UTC).
+/// A daemon config with one late-night slot at each of `offsets` seconds after `slotLead`
+/// from now (UTC): `[0, 5]` is one fire time at the lead and one five seconds later.
 func lateNightSlots(_ offsets: [Int], urgency: String = "normal") -> String {
   """
   timezone = "UTC"
   [[slot]]
   name = "night"
-  at = [\(offsets.map { "\"\(utcTime(secondsFromNow: $0))\"" }.joined(separator: ", "))]
+  at = [\(offsets.map { "\"\(utcTime(secondsFromNow: slotLead + $0))\"" }.joined(separator: ", "))]
   tags = ["late-night"]
   urgency = "\(urgency)"
 
   """
 }
 
-@Suite("server instances, bounds and footprint, through a fake server", .serialized)
+@Suite("server instances, bounds and footprint, through a fake server", .serialized, .timeLimit(.minutes(3)))
 struct ServerProtocolTests {
   @Test("a restarted server: the daemon's next notification is new, never another application's old id")
   func restartForgetsIDs() throws {
     let server = try FakeServer(capabilities: ["body", "actions"])
-    try lateNightSlots([2, 7]).write(toFile: server.home.config, atomically: true, encoding: .utf8)
+    try lateNightSlots([0, 15]).write(toFile: server.home.config, atomically: true, encoding: .utf8)
     let daemon = try server.home.start(bus: server.bus.address)
     defer { daemon.stop() }
-    try waitUntil("the first notification", timeout: 8) { server.calls.count >= 1 }
+    try waitUntil("the first notification", timeout: fireWait) { server.calls.count >= 1 }
     try server.restart()
     let others = try (1...5).map { try otherApplicationNotification(bus: server.bus.address, body: "message \($0)") }
-    try waitUntil("the daemon's second notification", timeout: 10) {
+    try waitUntil("the daemon's second notification", timeout: fireWait) {
       server.calls.filter { $0["app"] as? String == "affirm" }.count >= 2
     }
     let second = try #require(server.calls.last { $0["app"] as? String == "affirm" })
@@ -71,14 +72,14 @@ struct ServerProtocolTests {
     #expect(server.closes.contains(try #require(first["id"] as? Int)))
     #expect(server.calls.count == 2 && (server.calls[1]["actions"] as? [String]) == [])
 
-    try lateNightSlots([2]).write(toFile: server.home.config, atomically: true, encoding: .utf8)
+    try lateNightSlots([0]).write(toFile: server.home.config, atomically: true, encoding: .utf8)
     let daemon = try server.home.start(bus: server.bus.address)
     defer { daemon.stop() }
-    try waitUntil("the daemon's notification", timeout: 8) { server.calls.count >= 3 }
+    try waitUntil("the daemon's notification", timeout: fireWait) { server.calls.count >= 3 }
     let offered = try #require(server.calls[2]["id"] as? Int)
     #expect((server.calls[2]["actions"] as? [String])?.isEmpty == false)
     daemon.signal(SIGTERM)
-    #expect(daemon.wait(timeout: 3) == 0)
+    #expect(daemon.wait(timeout: 10) == 0)
     #expect(server.closes.contains(offered), "\(server.closes)")
   }
 
@@ -111,7 +112,9 @@ struct ServerProtocolTests {
   }
 }
 
-@Suite("the server quirks table, each against a server that has the quirk (impersonated)", .serialized)
+@Suite(
+  "the server quirks table, each against a server that has the quirk (impersonated)",
+  .serialized, .timeLimit(.minutes(3)))
 struct ServerQuirkTests {
   @Test("GNOME Shell: the thank-you comes at normal urgency, transient; elsewhere low, transient")
   func acknowledgementUrgency() throws {
@@ -130,10 +133,10 @@ struct ServerQuirkTests {
   @Test("GNOME Shell: a bubble with buttons is not replaced (it would lose them) but closed and shown anew")
   func replacementKeepsButtons() throws {
     let server = try FakeServer(capabilities: ["body", "actions", "persistence"], name: "gnome-shell")
-    try lateNightSlots([2, 4]).write(toFile: server.home.config, atomically: true, encoding: .utf8)
+    try lateNightSlots([0, 2]).write(toFile: server.home.config, atomically: true, encoding: .utf8)
     let daemon = try server.home.start(bus: server.bus.address)
     defer { daemon.stop() }
-    try waitUntil("two notifications", timeout: 8) { server.calls.count >= 2 }
+    try waitUntil("two notifications", timeout: fireWait) { server.calls.count >= 2 }
     let first = try #require(server.calls[0]["id"] as? Int)
     #expect(server.calls[1]["replaces_id"] as? Int == 0)
     #expect((server.calls[1]["actions"] as? [String])?.isEmpty == false)
@@ -164,12 +167,12 @@ struct ServerQuirkTests {
   }
 }
 
-@Suite("small things a new user meets", .serialized)
+@Suite("small things a new user meets", .serialized, .timeLimit(.minutes(3)))
 struct SmallThingsTests {
   @Test("check counts one slot as \"1 slot\"")
   func oneSlot() throws {
     let home = try DaemonHome()
-    try lateNightSlots([60]).write(toFile: home.config, atomically: true, encoding: .utf8)
+    try lateNightSlots([50]).write(toFile: home.config, atomically: true, encoding: .utf8)
     let check = try Affirm.run(["check", "--config", home.config], environment: try home.environment())
     #expect(
       check.stdout.contains(": 1 slot\n") || check.stdout.contains(": 1 slot;") || check.stdout.contains(": 1 slot "),

@@ -195,7 +195,7 @@ enum Stack {
   /// The notification whose body contains `marker`, waiting up to `timeout` seconds for it;
   /// in `log` when given (a dunst of a test's own, `-print`), else in the suite's dunst.
   static func notification(
-    containing marker: String, timeout: Double = 5, log: String? = nil
+    containing marker: String, timeout: Double = 20, log: String? = nil
   ) throws -> [String: String]? {
     let path = try log ?? dunstLog()
     let deadline = Date().addingTimeInterval(timeout)
@@ -205,6 +205,24 @@ enum Stack {
       Thread.sleep(forTimeInterval: 0.02)
     } while Date() < deadline
     return nil
+  }
+
+  /// Shows a notification of the test's own on `bus` (the shared one unless given) and waits
+  /// until the dunst that logs to `log` has logged it. dunst takes calls in the order they
+  /// come, so whatever reached it before (from a process that has since ended, or answered)
+  /// is in its log by then: absence is asserted after this, never after a sleep.
+  static func sentinel(bus: String? = nil, log: String? = nil) throws {
+    let marker = "sentinel-" + uniqueMarker()
+    let sent = try runProcess(
+      "/usr/bin/notify-send", ["-a", "affirm-tests", "sentinel", marker],
+      environment: ["DBUS_SESSION_BUS_ADDRESS": try bus ?? busAddress(), "PATH": "/usr/bin:/bin"])
+    try #require(sent.status == 0, "notify-send: \(sent.stderr)")
+    let path = try log ?? dunstLog()
+    try waitUntil("dunst logs the sentinel", timeout: 30) {
+      parseDunstLog((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").contains {
+        $0["body"]?.contains(marker) == true
+      }
+    }
   }
 
   /// Splits dunst's `-print` output into one dictionary per notification (`key: value`, quotes dropped).
@@ -343,7 +361,9 @@ final class PrivateBus {
   }
 }
 
-func waitUntil(_ what: String, timeout: Double = 5, _ condition: () throws -> Bool) throws {
+/// Polls `condition` until it holds. The timeout only ends a wait for something that should
+/// come: generous, as it costs nothing when the thing comes (never use it to prove absence).
+func waitUntil(_ what: String, timeout: Double = 20, _ condition: () throws -> Bool) throws {
   let deadline = Date().addingTimeInterval(timeout)
   while try !condition() {
     if Date() > deadline { throw WaitTimeout(what: what) }

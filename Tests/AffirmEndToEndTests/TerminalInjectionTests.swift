@@ -3,7 +3,9 @@ import Testing
 
 /// Corpus lines and notes that would drive a terminal (escape sequences, control characters),
 /// reorder themselves (U+202E) or show nothing.
-@Suite("terminal escape injection: check reports it, nothing shows it, printing makes it visible", .serialized)
+@Suite(
+  "terminal escape injection: check reports it, nothing shows it, printing makes it visible", .serialized,
+  .timeLimit(.minutes(3)))
 struct TerminalInjectionTests {
   static let esc = "\u{1B}"
 

@@ -4,7 +4,7 @@ import Testing
 
 @testable import AffirmNotify
 
-@Suite("finding the session bus")
+@Suite("finding the session bus", .timeLimit(.minutes(2)))
 struct BusDiscoveryTests {
   @Test("the environment's address wins")
   func environmentFirst() throws {
@@ -56,7 +56,7 @@ struct BusDiscoveryTests {
   }
 }
 
-@Suite("telling a stopped server from a busy one")
+@Suite("telling a stopped server from a busy one", .timeLimit(.minutes(2)))
 struct StoppedProcessTests {
   @Test("a running process is not stopped; a SIGSTOPped one is")
   func stoppedState() throws {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import AffirmNotify
 
-@Suite("loading libnotify at run time")
+@Suite("loading libnotify at run time", .timeLimit(.minutes(2)))
 struct LibNotifyLibraryTests {
   @Test("a library that is not installed: dlopen's reason, naming it, in the sentence")
   func missingLibrary() throws {
