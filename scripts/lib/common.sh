@@ -122,3 +122,43 @@ CONF
   export AFFIRM_TEST_DUNSTRC="$dir/dunstrc"
   dunstctl is-paused >/dev/null || { echo "dunst did not start:" >&2; cat "$dir/dunst.err" >&2; return 1; }
 }
+
+# Starts a private dbus-daemon of type $2 (session or system; monitoring allowed) listening on
+# $1/$2-bus, adds its PID to STACK_PIDS and sets PRIVATE_BUS_ADDRESS to its address. It starts
+# services only from the directory $3 when given, none otherwise.
+start_private_bus() {
+  local dir=$1 type=$2 services=""
+  [[ -n ${3:-} ]] && services="<servicedir>$3</servicedir>"
+  mkdir -p "$dir"
+  cat >"$dir/$type-bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>$type</type>
+  <listen>unix:path=$dir/$type-bus</listen>
+  <auth>EXTERNAL</auth>
+  $services
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+CONF
+  dbus-daemon --config-file="$dir/$type-bus.conf" --nofork --nopidfile >"$dir/$type-bus.log" 2>&1 &
+  STACK_PIDS+=($!)
+  for _ in $(seq 100); do [[ -S $dir/$type-bus ]] && break; sleep 0.05; done
+  [[ -S $dir/$type-bus ]] || { echo "dbus-daemon ($type) did not start:" >&2; cat "$dir/$type-bus.log" >&2; return 1; }
+  PRIVATE_BUS_ADDRESS="unix:path=$dir/$type-bus"
+}
+
+# Prints the PIDs of the processes connected to the bus at $1 (dbus-daemon itself excluded):
+# services it started on demand, which a stop must end too.
+bus_client_pids() {
+  local name
+  for name in $(DBUS_SESSION_BUS_ADDRESS=$1 dbus-send --session --print-reply --dest=org.freedesktop.DBus \
+    /org/freedesktop/DBus org.freedesktop.DBus.ListNames 2>/dev/null | sed -nE 's/^ *string "(:[0-9.]+)"$/\1/p'); do
+    DBUS_SESSION_BUS_ADDRESS=$1 dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.GetConnectionUnixProcessID "string:$name" 2>/dev/null | sed -nE 's/^ *uint32 ([0-9]+)$/\1/p'
+  done | sort -un
+}
