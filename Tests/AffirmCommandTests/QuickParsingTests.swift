@@ -122,11 +122,14 @@ import Testing
       }
       guard argument.hasPrefix("--"), argument != "--" else { return false }
       let name = String(argument.prefix { $0 != "=" })
-      if argument.contains("=") && (argument.hasSuffix("=") || argument.split(separator: "=", maxSplits: 1)[1].hasPrefix("-")) {
+      if argument.contains("=")
+        && (argument.hasSuffix("=") || argument.split(separator: "=", maxSplits: 1)[1].hasPrefix("-"))
+      {
         return false
       }
       if !["--tag", "--corpus"].contains(name), !seen.insert(name).inserted { return false }
-      if ["--tag", "--corpus", "--urgency", "--timeout", "--config", "--seed"].contains(name) && !argument.contains("=") {
+      if ["--tag", "--corpus", "--urgency", "--timeout", "--config", "--seed"].contains(name) && !argument.contains("=")
+      {
         expectsValue = true
       }
     }

@@ -170,7 +170,8 @@ struct StateStoreTests {
     func reserve(_ source: DeliverySource, at seconds: Int64) throws -> Reservation {
       try store.reserve(
         from: catalog(pool), positions: .all(pool.count), tags: ["t"], source: source,
-        now: Instant(seconds: seconds), milestoneHours: Instant(seconds: 0)..<Instant(seconds: 4_000_000_000), cooldown: nil, using: &generator)
+        now: Instant(seconds: seconds), milestoneHours: Instant(seconds: 0)..<Instant(seconds: 4_000_000_000),
+        cooldown: nil, using: &generator)
     }
     let now: Int64 = 1_800_000_000
     _ = try reserve(.slot("morning"), at: now - 5)

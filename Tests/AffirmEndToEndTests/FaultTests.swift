@@ -341,7 +341,8 @@ extension DaemonHome {
   func writeSlots(_ slots: [(String, Int, String)]) throws {
     var text = "timezone = \"UTC\"\n"
     for (name, seconds, tag) in slots {
-      text += "[[slot]]\nname = \"\(name)\"\nat = [\"\(utcTime(secondsFromNow: slotLead + seconds))\"]\ntags = [\"\(tag)\"]\n"
+      text +=
+        "[[slot]]\nname = \"\(name)\"\nat = [\"\(utcTime(secondsFromNow: slotLead + seconds))\"]\ntags = [\"\(tag)\"]\n"
     }
     try text.write(toFile: config, atomically: true, encoding: .utf8)
   }

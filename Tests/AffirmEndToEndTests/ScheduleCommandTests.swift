@@ -262,7 +262,8 @@ struct RunTests {
     daemon.signal(SIGHUP)
     try home.waitForLog("keeping the previous config: \(home.config):3:7: invalid time \"25:00\"")
     #expect(daemon.isRunning)
-    try "timezone = \"UTC\"\n[[slot]]\nname = \"soon\"\nat = [\"\(utcTime(secondsFromNow: slotLead))\"]\ntags = [\"soon\"]\n"
+    try
+      "timezone = \"UTC\"\n[[slot]]\nname = \"soon\"\nat = [\"\(utcTime(secondsFromNow: slotLead))\"]\ntags = [\"soon\"]\n"
       .write(toFile: home.config, atomically: true, encoding: .utf8)
     daemon.signal(SIGHUP)
     try home.waitForLog("reloaded")

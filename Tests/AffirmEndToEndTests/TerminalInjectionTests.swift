@@ -116,7 +116,9 @@ struct TerminalInjectionTests {
       environment: try home.environment(), stdout: output, stderr: home.directory.path + "/err")
     defer { sos.stop() }
     let read = { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
-    try waitUntil("sos prints its line while it stays", timeout: 10) { read().contains("One more line in 1h. Breathe.") }
+    try waitUntil("sos prints its line while it stays", timeout: 10) {
+      read().contains("One more line in 1h. Breathe.")
+    }
     #expect(sos.isRunning)
     sos.signal(SIGTERM)
     #expect(sos.wait(timeout: 5) != nil)
