@@ -47,7 +47,7 @@ public struct Config: Sendable, Equatable {
     # Every [[slot]] has a unique name and exactly one of: at, every (with from/until), random (with from/until).
 
     # timezone = "Europe/Berlin"    # default: the system's zone (TZ is respected)
-    # no_contact_since = 2026-11-01 # day 1 of no contact: the summary then reads "Day N of no contact"
+    # no_contact_since = 2026-11-01 # day 1 of no contact: titles then start with "Day N · "
     # cooldown = "3d"               # a line shown this recently waits while any other is left
     # corpus = ["~/my-lines.txt"]   # your own lines (files, or directories of *.txt), added to the built-in ones
     # builtin_corpus = false        # only your own lines (default: true)
