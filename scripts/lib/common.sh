@@ -45,6 +45,33 @@ STACK_PACKAGES=(dbus dunst xvfb jq libnotify-bin python3-gi gir1.2-glib-2.0 sqli
 
 STACK_PIDS=()
 
+# Writes to $1 the config of a private dbus-daemon of type $2 (session or system) listening on
+# the socket $3: anyone may own any name and monitor, and it starts services only from the
+# directory $4 when given, none otherwise (so nothing starts behind a test's back).
+write_bus_config() {
+  local services=""
+  [[ -n ${4:-} ]] && services="<servicedir>$4</servicedir>"
+  cat >"$1" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>$2</type>
+  <listen>unix:path=$3</listen>
+  <auth>EXTERNAL</auth>
+  $services
+  <limit name="max_incomplete_connections">1000</limit>
+  <limit name="max_connections_per_user">10000</limit>
+  <limit name="max_replies_per_connection">50000</limit>
+  <limit name="auth_timeout">240000</limit>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+CONF
+}
+
 # Stops what start_stack started, by PID.
 stop_stack() {
   local pid
@@ -59,24 +86,7 @@ stop_stack() {
 start_stack() {
   local dir=$1
   mkdir -p "$dir"
-  cat >"$dir/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=$dir/bus</listen>
-  <auth>EXTERNAL</auth>
-  <limit name="max_incomplete_connections">1000</limit>
-  <limit name="max_connections_per_user">10000</limit>
-  <limit name="max_replies_per_connection">50000</limit>
-  <limit name="auth_timeout">240000</limit>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-CONF
+  write_bus_config "$dir/bus.conf" session "$dir/bus"
   cat >"$dir/dunstrc" <<CONF
 [global]
     history_length = 10000
@@ -127,24 +137,9 @@ CONF
 # $1/$2-bus, adds its PID to STACK_PIDS and sets PRIVATE_BUS_ADDRESS to its address. It starts
 # services only from the directory $3 when given, none otherwise.
 start_private_bus() {
-  local dir=$1 type=$2 services=""
-  [[ -n ${3:-} ]] && services="<servicedir>$3</servicedir>"
+  local dir=$1 type=$2
   mkdir -p "$dir"
-  cat >"$dir/$type-bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>$type</type>
-  <listen>unix:path=$dir/$type-bus</listen>
-  <auth>EXTERNAL</auth>
-  $services
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-CONF
+  write_bus_config "$dir/$type-bus.conf" "$type" "$dir/$type-bus" "${3:-}"
   dbus-daemon --config-file="$dir/$type-bus.conf" --nofork --nopidfile >"$dir/$type-bus.log" 2>&1 &
   STACK_PIDS+=($!)
   for _ in $(seq 100); do [[ -S $dir/$type-bus ]] && break; sleep 0.05; done

@@ -10,6 +10,7 @@
 # Prints a markdown table: median and slowest of RUNS (default 5) per row.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib/common.sh
 affirm=$1
 work=$2
 runs=${3:-5}
@@ -29,16 +30,7 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 start_bus() {
   local dir=$1
   mkdir -p "$dir"
-  cat >"$dir/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=$dir/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
-</busconfig>
-CONF
+  write_bus_config "$dir/bus.conf" session "$dir/bus"
   dbus-daemon --config-file="$dir/bus.conf" --nofork --nopidfile >"$dir/dbus.log" 2>&1 &
   bus_pid=$!
   pids+=("$bus_pid")
