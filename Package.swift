@@ -22,26 +22,46 @@ let package = Package(
     // a command shows a notification. Needs no libnotify or GLib headers to build, and links
     // neither (dlopen is in glibc's libc since 2.34).
     .target(name: "CLibNotify"),
-    // Pure Swift: corpus, selection, what a notification says. No C, no clocks.
+    // A TOML 1.0 parser with file:line:column errors. Depends on nothing, so the fuzzers link it alone.
+    .target(name: "TOML", swiftSettings: strict),
+    // The domain, pure Swift: time and zones from bytes, schedules, the corpus and its voice,
+    // selection, config parsing, what a notification says, the daemon's loop and policy.
+    // No Glibc, no GRDB, no D-Bus, no clock: every input (time, zone, randomness) is passed in.
     .target(
       name: "AffirmCore",
+      dependencies: ["TOML", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: strict
+    ),
+    // timerfd, signalfd and inotify headers, which the Glibc module lacks.
+    .systemLibrary(name: "CLinux"),
+    // The platform door, on Glibc: files, XDG paths, zone files, corpus files and their
+    // mapped index, desktop and systemd files, the instance lock, the waiter, the clock.
+    .target(
+      name: "AffirmSystem",
+      dependencies: ["AffirmCore", "CLinux", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: strict
+    ),
+    // The state database on GRDB (deliveries, the shuffle bag's memory, pause, journal), and
+    // the Dispatcher that picks, shows and records one delivery through it.
+    .target(
+      name: "AffirmState",
       dependencies: [
-        .product(name: "Logging", package: "swift-log"),
+        "AffirmCore", "AffirmSystem",
         .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict
     ),
-    // The only code that touches libnotify/GLib pointers; bus discovery.
+    // The only code that touches libnotify/GLib pointers, opened with dlopen; bus discovery.
     .target(name: "AffirmNotify", dependencies: ["AffirmCore", "CLibNotify"], swiftSettings: strict),
-    // timerfd, signalfd and inotify headers, which the Glibc module lacks.
-    .systemLibrary(name: "CLinux"),
-    // Linux plumbing for the daemon: timerfd, signalfd, inotify, the instance lock.
-    .target(name: "AffirmSystem", dependencies: ["AffirmCore", "AffirmNotify", "CLinux"], swiftSettings: strict),
+    // The commands and the one composition root (CommandContext, LiveDaemonHost), and the
+    // only place that maps errors to exit statuses.
     .executableTarget(
       name: "affirm",
       dependencies: [
         "AffirmCore",
         "AffirmNotify",
+        "AffirmState",
         "AffirmSystem",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -51,7 +71,7 @@ let package = Package(
     .testTarget(
       name: "AffirmCoreTests",
       dependencies: [
-        "AffirmCore",
+        "TOML", "AffirmCore", "AffirmState", "AffirmSystem",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],

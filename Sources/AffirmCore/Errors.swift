@@ -1,3 +1,4 @@
+import TOML
 /// Exit statuses from `sysexits.h`, so scripts and cron can tell failures apart.
 public enum ExitStatus {
   /// The command line was wrong (an unknown tag, a bad option value).
@@ -15,22 +16,4 @@ public enum ExitStatus {
 /// An error that knows the sentence a user sees and the exit status the process ends with.
 public protocol UserFacingError: Error, CustomStringConvertible {
   var exitStatus: Int32 { get }
-}
-
-/// A place in a text file, printed the way compilers do: `file:line` or `file:line:column`.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
-  public var file: String
-  public var line: Int
-  public var column: Int?
-
-  public init(file: String, line: Int, column: Int? = nil) {
-    self.file = file
-    self.line = line
-    self.column = column
-  }
-
-  public var description: String {
-    if let column { return "\(file):\(line):\(column)" }
-    return "\(file):\(line)"
-  }
 }

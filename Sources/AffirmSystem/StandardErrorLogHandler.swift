@@ -1,3 +1,4 @@
+import AffirmCore
 public import Logging
 
 #if canImport(Glibc)

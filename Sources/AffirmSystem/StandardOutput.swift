@@ -1,3 +1,4 @@
+import AffirmCore
 internal import CLinux
 
 /// The process's standard output.

@@ -1,9 +1,8 @@
 public import AffirmCore
-public import AffirmNotify
 internal import CLinux
 
 #if canImport(Glibc)
-  import Glibc
+  public import Glibc
 #endif
 
 /// Waits for an absolute wall-clock instant without polling, and notices what should make
@@ -68,7 +67,7 @@ public final class SystemWaiter {
   /// is run alongside, and the wait also ends with `.interaction` once `interacted()` says
   /// there is something to act on.
   public func wait(
-    until deadline: Instant?, pump: MainContextPump? = nil, interacted: () -> Bool = { false }
+    until deadline: Instant?, pump: (any PollParticipant)? = nil, interacted: () -> Bool = { false }
   ) -> WakeReason {
     // With nothing scheduled, still arm the timer far ahead so a clock step is noticed.
     let target = deadline ?? SystemWaiter.now().adding(seconds: 366 * 86_400)
@@ -170,4 +169,11 @@ public final class SystemWaiter {
     }
     return changed
   }
+}
+
+/// Descriptors another event loop (GLib's main context, for the buttons' callbacks) wants
+/// polled alongside the waiter's own, and what to run once they are ready.
+public protocol PollParticipant: AnyObject {
+  func prepare() -> (descriptors: [pollfd], timeout: Int32)
+  func dispatch(_ polled: some Collection<pollfd>)
 }

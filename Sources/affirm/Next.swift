@@ -1,3 +1,5 @@
+import AffirmState
+import AffirmSystem
 import AffirmCore
 import ArgumentParser
 import FoundationEssentials

@@ -1,3 +1,4 @@
+import AffirmState
 import AffirmCore
 import AffirmNotify
 import AffirmSystem

@@ -2,6 +2,9 @@ import Logging
 import Testing
 
 @testable import AffirmCore
+@testable import TOML
+@testable import AffirmState
+@testable import AffirmSystem
 
 /// Records what it was asked to show; fails on demand.
 final class RecordingNotifier: Notifier {

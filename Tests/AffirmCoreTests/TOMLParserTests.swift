@@ -1,6 +1,9 @@
 import Testing
 
 @testable import AffirmCore
+@testable import TOML
+@testable import AffirmState
+@testable import AffirmSystem
 
 private func parse(_ text: String) throws(TOMLError) -> TOMLTable {
   try TOMLParser.parse(text, file: "c.toml")
@@ -20,7 +23,7 @@ private func failure(bytes: [UInt8]) -> TOMLError? {
   }
 }
 
-private func at(_ line: Int, _ column: Int) -> AffirmCore.SourceLocation {
+private func at(_ line: Int, _ column: Int) -> TOML.SourceLocation {
   SourceLocation(file: "c.toml", line: line, column: column)
 }
 

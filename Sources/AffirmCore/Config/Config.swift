@@ -1,3 +1,4 @@
+public import TOML
 /// The user's settings: the time zone and the slots of the schedule.
 public struct Config: Sendable, Equatable {
   /// A zone name from the zone database; nil means the system's zone (`TZ` respected).
@@ -24,10 +25,9 @@ public struct Config: Sendable, Equatable {
     self.tagLocations = tagLocations
   }
 
-  /// The schedule this config describes, in its zone (or the system's).
-  public func schedule(environment: [String: String]) -> Schedule {
-    let zone = timezone.flatMap { TimeZoneRules.named($0) } ?? TimeZoneRules.system(environment: environment)
-    return Schedule(slots: slots, zone: zone)
+  /// The schedule this config describes, in `zone` (the zone its `timezone` names, else the system's).
+  public func schedule(in zone: TimeZoneRules) -> Schedule {
+    Schedule(slots: slots, zone: zone)
   }
 
   /// What applies when there is no config file: a morning line at 08:00, and every 30 minutes
@@ -35,7 +35,7 @@ public struct Config: Sendable, Equatable {
   /// file `affirm config init` writes and the built-in default cannot drift apart.
   public static let builtInDefault: Config = {
     do {
-      return try ConfigParser.parse(Array(defaultText.utf8), file: "(built-in default)")
+      return try ConfigParser.parse(Array(defaultText.utf8), file: "(built-in default)", zoneExists: { _ in true })
     } catch {
       preconditionFailure("the built-in default config is invalid: \(error)")
     }

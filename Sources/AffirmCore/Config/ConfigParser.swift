@@ -1,3 +1,4 @@
+import TOML
 /// Reads a config file into a `Config`, checking every value and naming file:line:column
 /// and what is allowed for each problem.
 public enum ConfigParser {
@@ -17,7 +18,10 @@ public enum ConfigParser {
   public static let maximumTimesPerDay = 1440
 
   /// `home` is what `~/` in a `corpus` path stands for; without one, such a path is an error.
-  public static func parse(_ bytes: [UInt8], file: String, home: String? = nil) throws(ConfigError) -> Config {
+  /// `zoneExists` says whether the zone database knows a `timezone` name (the parser reads no files).
+  public static func parse(
+    _ bytes: [UInt8], file: String, home: String? = nil, zoneExists: (String) -> Bool
+  ) throws(ConfigError) -> Config {
     let root: TOMLTable
     do {
       root = try TOMLParser.parse(bytes: bytes, file: file)
@@ -29,7 +33,7 @@ public enum ConfigParser {
     var timezone: String?
     if let entry = root["timezone"] {
       let name = try string(entry)
-      guard TimeZoneRules.named(name) != nil else {
+      guard zoneExists(name) else {
         throw ConfigError(
           entry.value.location,
           "unknown time zone \"\(name)\" (use a name from /usr/share/zoneinfo, such as Europe/Berlin)")

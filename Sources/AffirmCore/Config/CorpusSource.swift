@@ -1,3 +1,4 @@
+public import TOML
 /// One entry of the config's `corpus = [...]`: a corpus file, or a directory of `*.txt` files.
 public struct CorpusSource: Sendable, Equatable {
   /// As the config writes it, such as `~/my-lines.txt`.

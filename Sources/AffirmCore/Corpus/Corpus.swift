@@ -1,3 +1,4 @@
+import TOML
 /// All entries a command may pick from: the files given with `--corpus`, or the built-in corpus.
 public struct Corpus: Sendable {
   /// Entries in file order; a duplicate keeps its first occurrence only.
@@ -29,51 +30,12 @@ public struct Corpus: Sendable {
     Corpus(files: BuiltinCorpus.files.map { parser.parse(Array($0.text.utf8), file: $0.name) })
   }
 
-  /// Reads corpus files; a directory contributes its `*.txt` files in name order.
-  public static func load(paths: [String], parser: CorpusParser = CorpusParser()) throws(CorpusLoadError) -> Corpus {
-    var files: [CorpusFile] = []
-    for path in paths {
-      for file in try corpusFiles(at: path) {
-        files.append(parser.parse(try read(file), file: file))
-      }
-    }
-    return Corpus(files: files)
-  }
-
   /// Every tag some entry carries, sorted.
   public var knownTags: [String] { Set(entries.flatMap(\.tags)).sorted() }
 
   /// The entries carrying any of `tags` (all entries when `tags` is empty).
   public func eligible(forAnyOf tags: Set<String>) -> [Affirmation] {
     entries.filter { $0.isEligible(forAnyOf: tags) }
-  }
-
-  static func corpusFiles(at path: String) throws(CorpusLoadError) -> [String] {
-    do {
-      switch try TextFiles.kind(of: path) {
-      case .file: return [path]
-      case .other: throw CorpusLoadError.unreadable(path: path, reason: "not a regular file or directory")
-      case .directory:
-        let files = try TextFiles.names(in: path).filter { $0.hasSuffix(".txt") && !$0.hasPrefix(".") }.sorted()
-        guard !files.isEmpty else { throw CorpusLoadError.noCorpusFiles(directory: path) }
-        let base = path.hasSuffix("/") ? path : path + "/"
-        return files.map { base + $0 }
-      }
-    } catch let error as TextFiles.Failure {
-      throw .unreadable(path: path, reason: error.reason)
-    } catch let error as CorpusLoadError {
-      throw error
-    } catch {
-      throw .unreadable(path: path, reason: "\(error)")
-    }
-  }
-
-  static func read(_ path: String) throws(CorpusLoadError) -> [UInt8] {
-    do {
-      return try TextFiles.read(path)
-    } catch {
-      throw .unreadable(path: path, reason: error.reason)
-    }
   }
 }
 

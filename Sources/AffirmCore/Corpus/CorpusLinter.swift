@@ -1,3 +1,4 @@
+public import TOML
 /// What `affirm check` can tell about a corpus's voice beyond its syntax: lines that say the
 /// same as another in other words, words VOICE.md forbids, lines nothing draws, ideas with
 /// too few lines. Each finding is a warning: a user's corpus is reported on, never refused.
@@ -129,7 +130,7 @@ public struct CorpusLinter: Sendable {
 
   func column(of word: String, in entry: Affirmation) -> SourceLocation {
     let lowered = entry.text.lowercased().replacingApostrophes()
-    guard let range = lowered.range(of: word) else { return entry.location }
+    guard let range = lowered.firstRange(of: word) else { return entry.location }
     var location = entry.location
     location.column = lowered.distance(from: lowered.startIndex, to: range.lowerBound) + 1
     return location

@@ -1,3 +1,4 @@
+import TOML
 /// Picks the entry a notification shows and dresses it as a request.
 public struct Picker: Sendable {
   public var corpus: any EntryCatalog

@@ -9,6 +9,11 @@ public enum ShuffleBag {
     public var entry: Affirmation
     /// The bag was empty: a new cycle begins with this pick.
     public var startsNewCycle: Bool
+
+    package init(entry: Affirmation, startsNewCycle: Bool) {
+      self.entry = entry
+      self.startsNewCycle = startsNewCycle
+    }
   }
 
   /// - Parameters:

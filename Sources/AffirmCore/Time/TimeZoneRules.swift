@@ -29,7 +29,7 @@ public struct TimeZoneRules: Sendable, Equatable, CustomStringConvertible {
     rule = nil
   }
 
-  init(identifier: String, transitions: [Int64], offsets: [Int32], initialOffset: Int32, rule: PosixTimeZoneRule?) {
+  package init(identifier: String, transitions: [Int64], offsets: [Int32], initialOffset: Int32, rule: PosixTimeZoneRule?) {
     self.identifier = identifier
     self.transitions = transitions
     self.offsets = offsets
@@ -89,85 +89,18 @@ public struct TimeZoneRules: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
-  // MARK: - Loading
-
-  /// Reads `identifier` from the zone database; nil when there is no such zone.
-  public static func named(_ identifier: String, zoneinfo: String = "/usr/share/zoneinfo") -> TimeZoneRules? {
-    guard isPlausibleName(identifier) else { return nil }
-    if identifier == "UTC" || identifier == "Etc/UTC" || identifier == "GMT" {
-      if let bytes = try? TextFiles.read(zoneinfo + "/" + identifier),
-        let zone = try? parse(tzif: bytes, identifier: identifier)
-      {
-        return zone
-      }
-      return TimeZoneRules(identifier: identifier, fixedOffset: 0)
-    }
-    guard let bytes = try? TextFiles.read(zoneinfo + "/" + identifier, limit: 1 << 20) else { return nil }
-    return try? parse(tzif: bytes, identifier: identifier)
-  }
-
-  /// The zone the system uses: `TZ` when set (a name, a `:name`, a path or a POSIX rule),
-  /// else `/etc/localtime`, else UTC.
-  public static func system(environment: [String: String], zoneinfo: String = "/usr/share/zoneinfo") -> TimeZoneRules {
-    if let tz = environment["TZ"] {
-      return fromTZ(tz, zoneinfo: zoneinfo) ?? .utc
-    }
-    let path = "/etc/localtime"
-    guard let bytes = try? TextFiles.read(path, limit: 1 << 20) else { return .utc }
-    var identifier = "localtime"
-    // The first "zoneinfo/" in the link's target, compared character by character as
-    // firstRange(of:) would, without the string-processing module's generic searcher.
-    if let target = TextFiles.symbolicLinkTarget(path),
-      let start = target.indices.first(where: { target[$0...].starts(with: "zoneinfo/") })
-    {
-      identifier = String(target[target.index(start, offsetBy: "zoneinfo/".count)...])
-    }
-    return (try? parse(tzif: bytes, identifier: identifier)) ?? .utc
-  }
-
-  /// The zone `TZ` names (empty: UTC, as the C library reads it); nil when it names none.
-  static func fromTZ(_ tz: String, zoneinfo: String) -> TimeZoneRules? {
-    let name = tz.hasPrefix(":") ? String(tz.dropFirst()) : tz
-    if name.isEmpty { return .utc }
-    if name.hasPrefix("/"), let bytes = try? TextFiles.read(name, limit: 1 << 20),
-      let zone = try? parse(tzif: bytes, identifier: name)
-    {
-      return zone
-    }
-    if let zone = named(name, zoneinfo: zoneinfo) { return zone }
-    if let rule = PosixTimeZoneRule(name) {
-      return TimeZoneRules(identifier: name, transitions: [], offsets: [], initialOffset: 0, rule: rule)
-    }
-    return nil
-  }
-
-  /// `tz` (the value of `TZ`) when it is set but names no zone, so that `system(environment:)` falls back to UTC:
-  /// worth saying once, since it would otherwise silently move every fire time.
-  public static func unusableTZ(_ tz: String?, zoneinfo: String = "/usr/share/zoneinfo") -> String? {
-    guard let tz, fromTZ(tz, zoneinfo: zoneinfo) == nil else { return nil }
-    return tz
-  }
-
-  /// The file whose replacement changes `system(environment:)`: the path `TZ` names when it
-  /// is one (`TZ=/path` or `TZ=:/path`), else `/etc/localtime`. The daemon watches it.
-  public static func systemZoneFile(environment: [String: String]) -> String {
-    guard let tz = environment["TZ"] else { return "/etc/localtime" }
-    let name = tz.hasPrefix(":") ? String(tz.dropFirst()) : tz
-    return name.hasPrefix("/") ? name : "/etc/localtime"
-  }
-
   /// Names like `Europe/Berlin` or `UTC`: no `..`, not absolute, no odd characters.
-  static func isPlausibleName(_ name: String) -> Bool {
+  package static func isPlausibleName(_ name: String) -> Bool {
     !name.isEmpty && !name.hasPrefix("/") && !name.split(separator: "/").contains("..")
       && name.unicodeScalars.allSatisfy {
         $0.properties.isAlphabetic || ("0"..."9").contains($0) || "/_-+".unicodeScalars.contains($0)
       }
   }
 
-  struct FormatError: Error {}
+  package struct FormatError: Error {}
 
   /// Parses a TZif file (versions 1 to 4).
-  static func parse(tzif bytes: [UInt8], identifier: String) throws(FormatError) -> TimeZoneRules {
+  package static func parse(tzif bytes: [UInt8], identifier: String) throws(FormatError) -> TimeZoneRules {
     var reader = ByteReader(bytes)
     let first = try reader.header()
     guard first.version != 0 else {

@@ -1,21 +1,22 @@
+import AffirmCore
 #if canImport(Glibc)
-  import Glibc
+  package import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
 
 /// Plain POSIX file reading, so that errors keep errno's exact reason (`ELOOP`, `EACCES`,
 /// `EISDIR`) and start-up pays for nothing it does not use.
-enum TextFiles {
-  enum Kind { case file, directory, other }
+package enum TextFiles {
+  package enum Kind { case file, directory, other }
 
-  struct Failure: Error {
+  package struct Failure: Error {
     var reason: String
     init(errno code: Int32) { reason = String(cString: strerror(code)).lowercasedFirst() }
     init(_ reason: String) { self.reason = reason }
   }
 
-  static func kind(of path: String) throws(Failure) -> Kind {
+  package static func kind(of path: String) throws(Failure) -> Kind {
     var info = stat()
     guard stat(path, &info) == 0 else { throw Failure(errno: errno) }
     switch info.st_mode & S_IFMT {
@@ -30,7 +31,7 @@ enum TextFiles {
   /// Only regular files: opening a FIFO would wait for a writer forever, and a device may
   /// never end. The type is checked before opening, and again on the descriptor (opened
   /// with O_NONBLOCK, so a FIFO swapped in between cannot block the open either).
-  static func read(_ path: String, limit: Int = 64 << 20) throws(Failure) -> [UInt8] {
+  package static func read(_ path: String, limit: Int = 64 << 20) throws(Failure) -> [UInt8] {
     try requireRegularFile(path)
     let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else { throw Failure(errno: errno) }
@@ -55,13 +56,13 @@ enum TextFiles {
     return bytes
   }
 
-  static func requireRegularFile(_ path: String) throws(Failure) {
+  package static func requireRegularFile(_ path: String) throws(Failure) {
     var info = stat()
     guard stat(path, &info) == 0 else { throw Failure(errno: errno) }
     try requireRegularFile(mode: info.st_mode)
   }
 
-  static func requireRegularFile(mode: mode_t) throws(Failure) {
+  package static func requireRegularFile(mode: mode_t) throws(Failure) {
     switch mode & S_IFMT {
     case S_IFREG: return
     case S_IFDIR: throw Failure(errno: EISDIR)
@@ -70,7 +71,7 @@ enum TextFiles {
   }
 
   /// The names in a directory, without `.` and `..`.
-  static func names(in directory: String) throws(Failure) -> [String] {
+  package static func names(in directory: String) throws(Failure) -> [String] {
     guard let stream = opendir(directory) else { throw Failure(errno: errno) }
     defer { closedir(stream) }
     var names: [String] = []
@@ -95,7 +96,7 @@ extension String {
 
 extension TextFiles {
   /// Where a symbolic link points, or nil when `path` is not one.
-  static func symbolicLinkTarget(_ path: String) -> String? {
+  package static func symbolicLinkTarget(_ path: String) -> String? {
     var buffer = [CChar](repeating: 0, count: 4096)
     let count = readlink(path, &buffer, buffer.count - 1)
     guard count > 0 else { return nil }

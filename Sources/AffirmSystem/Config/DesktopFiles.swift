@@ -1,3 +1,4 @@
+public import AffirmCore
 #if canImport(Glibc)
   import Glibc
 #endif

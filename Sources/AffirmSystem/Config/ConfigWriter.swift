@@ -1,3 +1,4 @@
+import AffirmCore
 #if canImport(Glibc)
   import Glibc
 #endif

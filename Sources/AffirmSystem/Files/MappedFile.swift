@@ -1,3 +1,4 @@
+import AffirmCore
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -7,11 +8,11 @@
 ///
 /// The mapping is private and the file is only ever replaced by rename, never rewritten in
 /// place, so the bytes stay what they were when it was opened.
-final class MappedFile: @unchecked Sendable {
-  let bytes: UnsafeRawBufferPointer
+package final class MappedFile: @unchecked Sendable {
+  package let bytes: UnsafeRawBufferPointer
 
   /// nil when the file cannot be opened, is not a regular file, is empty, or cannot be mapped.
-  init?(path: String) {
+  package init?(path: String) {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
@@ -28,10 +29,10 @@ final class MappedFile: @unchecked Sendable {
     munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
   }
 
-  var count: Int { bytes.count }
+  package var count: Int { bytes.count }
 
   /// The little-endian integer at `offset`; the caller has checked the bounds.
-  func integer<T: FixedWidthInteger>(at offset: Int, as type: T.Type) -> T {
+  package func integer<T: FixedWidthInteger>(at offset: Int, as type: T.Type) -> T {
     T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
   }
 }

@@ -1,3 +1,5 @@
+import AffirmSystem
+import AffirmCore
 #if canImport(Glibc)
   import Glibc
 #endif

@@ -1,3 +1,5 @@
+public import AffirmSystem
+public import AffirmCore
 import GRDB
 public import Logging
 

@@ -455,7 +455,8 @@ extension TOMLReader {
     guard (1...12).contains(month) else {
       throw failure("month \(tomlPadded(month, 2)) is out of range (01-12)", at: start + 5)
     }
-    let lastDay = LocalDate.daysIn(month: month, year: year)
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    let lastDay = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
     guard (1...lastDay).contains(day) else {
       let yearMonth = "\(tomlPadded(year, 4))-\(tomlPadded(month, 2))"
       throw failure("day \(tomlPadded(day, 2)) is out of range for \(yearMonth) (01-\(lastDay))", at: start + 8)

@@ -1,3 +1,5 @@
+import AffirmSystem
+public import AffirmCore
 import GRDB
 
 /// One line of `affirm history`.

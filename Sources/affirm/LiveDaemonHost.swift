@@ -1,10 +1,12 @@
-public import AffirmCore
+import AffirmCore
 public import AffirmNotify
-public import Logging
+import AffirmState
+public import AffirmSystem
+import Logging
 
 /// The daemon's real surroundings: the wall clock, the system waiter, the dispatcher (state
 /// database and libnotify) and the config file.
-public struct LiveDaemonHost: DaemonHost {
+struct LiveDaemonHost: DaemonHost {
   let waiter: SystemWaiter
   var dispatcher: Dispatcher
   let notifier: SessionNotifier
@@ -16,7 +18,7 @@ public struct LiveDaemonHost: DaemonHost {
   var generator = SystemRandomNumberGenerator()
 
   /// `pump` is what shows that libnotify loaded: a daemon without it could never deliver.
-  public init(
+  init(
     waiter: SystemWaiter, pump: MainContextPump, dispatcher: Dispatcher, notifier: SessionNotifier, logger: Logger,
     reload: @escaping () throws -> (Config, Schedule, any EntryCatalog)
   ) {
@@ -28,14 +30,14 @@ public struct LiveDaemonHost: DaemonHost {
     self.reload = reload
   }
 
-  public mutating func now() -> Instant { SystemWaiter.now() }
+  mutating func now() -> Instant { SystemWaiter.now() }
 
-  public mutating func wait(until deadline: Instant?) -> WakeReason {
+  mutating func wait(until deadline: Instant?) -> WakeReason {
     let notifier = notifier
     return waiter.wait(until: deadline, pump: pump, interacted: { notifier.hasEvents })
   }
 
-  public mutating func handleInteraction() {
+  mutating func handleInteraction() {
     for event in notifier.takeEvents() {
       guard case .answered(_, let response) = event else { continue }
       logger.info("answered: \(response.label)")
@@ -46,7 +48,7 @@ public struct LiveDaemonHost: DaemonHost {
     }
   }
 
-  public mutating func deliver(_ fire: FireTime) -> Bool {
+  mutating func deliver(_ fire: FireTime) -> Bool {
     let now = now()
     let paused = (try? dispatcher.store?.pausedUntil(now: now)) ?? nil
     let hold = Hold(
@@ -73,9 +75,9 @@ public struct LiveDaemonHost: DaemonHost {
   }
 
   /// Buttons left on screen after the daemon stops would record nothing: withdraw them.
-  public mutating func stopping() { notifier.withdrawButtons() }
+  mutating func stopping() { notifier.withdrawButtons() }
 
-  public mutating func reloadSchedule() throws -> Schedule {
+  mutating func reloadSchedule() throws -> Schedule {
     let (config, schedule, corpus) = try reload()
     dispatcher.config = config
     dispatcher.corpus = corpus
@@ -83,7 +85,10 @@ public struct LiveDaemonHost: DaemonHost {
     return schedule
   }
 
-  public mutating func saveMarks(_ marks: [String: Instant]) throws {
+  mutating func saveMarks(_ marks: [String: Instant]) throws {
     try dispatcher.store?.saveMarks(marks)
   }
 }
+
+/// The waiter polls GLib's main context alongside its own descriptors.
+extension MainContextPump: PollParticipant {}

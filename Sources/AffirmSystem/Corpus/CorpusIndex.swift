@@ -1,3 +1,5 @@
+import TOML
+public import AffirmCore
 #if canImport(Glibc)
   import Glibc
 #endif

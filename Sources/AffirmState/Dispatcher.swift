@@ -1,3 +1,5 @@
+import AffirmSystem
+public import AffirmCore
 public import Logging
 
 /// One delivery from start to end: pick from the shuffle bag, word the summary (the

@@ -1,10 +1,11 @@
+import AffirmCore
 #if canImport(Glibc)
-  import Glibc
+  package import Glibc
 #endif
 
 /// A file written to a temporary name, flushed and renamed over the old one.
-enum AtomicFile {
-  static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws(FileWriteError) {
+package enum AtomicFile {
+  package static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws(FileWriteError) {
     let temporary = path + ".tmp.\(getpid())"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
     guard descriptor >= 0 else { throw FileWriteError(path: temporary, errno: errno) }
@@ -33,7 +34,7 @@ enum AtomicFile {
   }
 
   /// Creates `path` and its parents with `mode` where missing.
-  static func makeDirectories(_ path: String, mode: mode_t = 0o700) throws(FileWriteError) {
+  package static func makeDirectories(_ path: String, mode: mode_t = 0o700) throws(FileWriteError) {
     var current = ""
     for component in path.split(separator: "/") {
       current += "/" + component
@@ -47,7 +48,7 @@ public struct FileWriteError: Error, CustomStringConvertible, Equatable {
   public var path: String
   public var reason: String
 
-  init(path: String, errno code: Int32) {
+  package init(path: String, errno code: Int32) {
     self.path = path
     reason = String(cString: strerror(code))
   }
