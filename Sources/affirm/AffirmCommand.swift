@@ -13,7 +13,7 @@ struct AffirmCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "affirm",
     abstract: "Short, kind lines for the hard moments of No Contact, shown as desktop notifications.",
-    version: "0.1.0",
+    version: affirmVersion,
     subcommands: [
       Send.self, Sos.self, Run.self, Next.self, History.self, Stats.self, Reset.self, Check.self, ConfigCommand.self,
       Pause.self, Resume.self, Status.self, Install.self, Uninstall.self, Doctor.self,

@@ -30,6 +30,9 @@ extension AffirmCommand {
       help: ArgumentHelp("The affirm binary to run (default: this one, from /proc/self/exe).", valueName: "path"))
     var binary: String?
 
+    /// For scripts/package: prints the unit the Debian package ships, running this path.
+    @Option(help: .hidden) var printPackagedUnit: String?
+
     func validate() throws {
       if autostart && cron { throw ValidationError("--autostart and --cron are alternatives; give one of them") }
       if let binary, let problem = DesktopFiles.binaryProblem(binary) {
@@ -38,6 +41,10 @@ extension AffirmCommand {
     }
 
     func run() throws {
+      if let printPackagedUnit {
+        print(DesktopFiles.systemdUnit(binary: printPackagedUnit, packaged: true), terminator: "")
+        return
+      }
       let binary = try reportingFailures { try self.binary ?? DesktopFiles.currentExecutable().get() }
       // The running binary's own path goes into the same lines as --binary would, so it passes
       // the same check: a newline in a directory name must not split Exec= or add a cron line.
@@ -64,6 +71,7 @@ extension AffirmCommand {
         noteOwnCorpus(reload: "kill -HUP <pid>   (affirm doctor shows the daemon's pid)")
         return
       }
+      if usesPackagedUnit(binary: binary, locations: locations) { return }
       if let problem = DesktopFiles.unitPathProblem(binary) {
         try reportingFailures { throw DesktopFileError.unsuitableBinary(path: binary, reason: problem) }
       }
@@ -86,6 +94,26 @@ extension AffirmCommand {
       print("Read its log:\n  \(DesktopFiles.logCommand)")
       if case .ours = try? DesktopFiles.inspect(locations.autostart) { printBoth(locations.autostart) }
       noteOwnCorpus(reload: "systemctl --user reload affirm.service")
+    }
+
+    /// The Debian package ships the unit for every user: with it installed, and this binary
+    /// the packaged one, `install` writes no second unit and says how to enable that one.
+    /// Returns false (write our own) when there is no packaged unit or `--binary` names another.
+    func usesPackagedUnit(binary: String, locations: DesktopFiles.Locations) -> Bool {
+      guard (try? TextFiles.kind(of: DesktopFiles.packagedUnit)) == .file,
+        binary == "/usr/bin/affirm" || binary == "/bin/affirm"
+      else { return false }
+      print("The affirm package installed its unit for every user: \(DesktopFiles.packagedUnit)")
+      if case .ours = try? DesktopFiles.inspect(locations.unit) {
+        print("\nYour own \(locations.unit), from an earlier affirm install, takes its place;")
+        print("to use the packaged one, disable yours and remove it:")
+        print("  \(DesktopFiles.disableCommand) && affirm uninstall")
+      }
+      print("\nEnable it and start it now (and at every login):")
+      print("  \(DesktopFiles.packagedEnableCommand)")
+      print("Read its log:\n  \(DesktopFiles.logCommand)")
+      noteOwnCorpus(reload: "systemctl --user reload affirm.service")
+      return true
     }
 
     /// The config's own lines (`corpus = [...]`) need nothing in the unit: `affirm run` reads

@@ -45,12 +45,27 @@ public enum DesktopFiles {
 
   // MARK: - What
 
-  /// The systemd user unit that runs `binary run`.
-  public static func systemdUnit(binary: String) -> String {
-    """
-    \(marker)
-    # affirm's scheduler as a systemd user service. Enable and start it with
-    #   \(enableCommand)
+  /// Where the Debian package installs the unit for every user of the machine.
+  public static let packagedUnit = "/usr/lib/systemd/user/affirm.service"
+  public static let packagedEnableCommand = "systemctl --user enable --now affirm.service"
+
+  /// The systemd user unit that runs `binary run`: the one `affirm install` writes (with the
+  /// marker), or with `packaged` the one the Debian package ships in `packagedUnit`.
+  public static func systemdUnit(binary: String, packaged: Bool = false) -> String {
+    let header =
+      packaged
+      ? """
+        # affirm's scheduler as a systemd user service, installed by the affirm package for every
+        # user of this machine. Enable and start it for yourself with
+        #   \(packagedEnableCommand)
+        """
+      : """
+        \(marker)
+        # affirm's scheduler as a systemd user service. Enable and start it with
+        #   \(enableCommand)
+        """
+    return """
+    \(header)
     # and read its log with
     #   \(logCommand)
 
