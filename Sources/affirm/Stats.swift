@@ -57,10 +57,10 @@ extension AffirmCommand {
       }
     }
 
-    /// The hours the late-night nudges cover: windows of slots tagged late-night or urge.
+    /// The hours the late-night nudges cover: windows of slots whose tags make night lines.
     func lateNightHours(_ config: Config) -> Set<Int> {
       var hours: Set<Int> = []
-      for slot in config.slots where slot.tags.contains("late-night") || slot.tags.contains("urge") {
+      for slot in config.slots where Moment(tags: slot.tags).isNight {
         switch slot.timing {
         case .every(let from, let until, _), .random(let from, let until, _, _):
           hours.formUnion(UrgePattern.hours(from: from, until: until))
