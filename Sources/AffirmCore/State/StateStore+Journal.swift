@@ -91,7 +91,7 @@ extension StateStore {
           SQLRequest(
             literal: """
               SELECT at, status, reason FROM delivery
-              WHERE status IN (\(DeliveryStatus.delivered), \(DeliveryStatus.failed)) AND typeof(at) = 'integer'
+              WHERE status IN (\(DeliveryStatus.delivered.literal), \(DeliveryStatus.failed.literal)) AND typeof(at) = 'integer'
                 AND (reason IS NULL OR typeof(reason) = 'text')
               ORDER BY id DESC LIMIT \(limit)
               """)
@@ -209,7 +209,7 @@ extension StateStore {
     do {
       return try database.read { db in
         try Int.fetchOne(
-          db, SQLRequest(literal: "SELECT COUNT(*) FROM delivery WHERE status = \(DeliveryStatus.delivered)"))
+          db, SQLRequest(literal: "SELECT COUNT(*) FROM delivery WHERE status = \(DeliveryStatus.delivered.literal)"))
           ?? 0
       }
     } catch {
