@@ -21,7 +21,7 @@ public final class LibNotifyNotifier: ServerAwareNotifier {
   /// Whether a new notification replaces the previous one while that is still on screen.
   private let replacesPrevious: Bool
   private var connection: OpaquePointer?
-  public private(set) var capabilities: [String] = []
+  public private(set) var capabilities: ServerCapabilities = []
 
   /// What the C callbacks hand over: buttons pressed, notifications closed.
   private let inbox = EventInbox()
@@ -65,12 +65,12 @@ public final class LibNotifyNotifier: ServerAwareNotifier {
     try prepare()
     if keptOwner != nil && keptOwner != owner { forgetAll() }
     if quirksOwner != owner {
-      quirks = ServerQuirks(serverName: (try? readServerInformation())?.first ?? "")
+      quirks = ServerQuirks(server: try? readServerInformation())
       quirksOwner = owner
     }
     let request = quirks.adapting(request)
-    let buttons = capabilities.contains("actions") ? request.responses : []
-    let body = capabilities.contains("body-markup") ? escapeMarkup(request.body) : request.body
+    let buttons = capabilities.contains(.actions) ? request.responses : []
+    let body = capabilities.contains(.bodyMarkup) ? escapeMarkup(request.body) : request.body
     if notify_is_initted() == 0 {
       guard notify_init(NotificationRequest.appName) != 0 else {
         throw .rejected("libnotify could not start (notify_init failed)")
@@ -303,21 +303,29 @@ public final class LibNotifyNotifier: ServerAwareNotifier {
     }
     // Activation can take a moment; a running server answers at once.
     let timeout = owned ? answerTimeout : answerTimeout * 2
-    capabilities = try callServer("GetCapabilities", timeout: timeout).map(firstStrings) ?? []
+    capabilities = ServerCapabilities(
+      names: try callServer("GetCapabilities", timeout: timeout).map(firstStrings) ?? [])
     // Started by activation just now: its name has an owner from here on.
     if owner == nil { owner = try? serverOwner() }
   }
 
   /// Name, vendor, version and spec version, for `affirm doctor`.
-  public func serverInformation() throws(DeliveryError) -> [String] {
+  public func serverInformation() throws(DeliveryError) -> ServerInfo {
     try prepare()
     return try readServerInformation()
   }
 
-  private func readServerInformation() throws(DeliveryError) -> [String] {
-    guard let reply = try callServer("GetServerInformation", timeout: answerTimeout) else { return [] }
+  private func readServerInformation() throws(DeliveryError) -> ServerInfo {
+    guard let reply = try callServer("GetServerInformation", timeout: answerTimeout) else {
+      return ServerInfo(reply: [])
+    }
     defer { g_variant_unref(reply) }
-    return (0..<g_variant_n_children(reply)).map { index in
+    return ServerInfo(reply: replyStrings(reply))
+  }
+
+  /// The strings of a `(s...)` reply, in order; the caller releases it.
+  private func replyStrings(_ reply: OpaquePointer) -> [String] {
+    (0..<g_variant_n_children(reply)).map { index in
       let child = g_variant_get_child_value(reply, index)
       defer { g_variant_unref(child) }
       return String(cString: g_variant_get_string(child, nil))

@@ -11,6 +11,25 @@ public struct Reservation: Sendable, Equatable {
   public var marksMilestone: Bool
 }
 
+/// What became of a delivery, as the `status` column stores it. Every query names a status
+/// through this type: a status written is an argument (`\(DeliveryStatus.failed)`), a status
+/// in a condition is `literal`.
+package enum DeliveryStatus: String, Sendable, CaseIterable, DatabaseValueConvertible {
+  /// Picked and reserved; the server has not answered yet.
+  case pending
+  /// The server accepted the notification: the only status that counts as shown.
+  case delivered
+  /// The server refused it, none was there, or the process ended before it answered.
+  case failed
+
+  /// The status as a constant in the statement's text, for conditions:
+  /// `WHERE status = \(DeliveryStatus.pending.literal)`. A condition on a bound status makes
+  /// SQLite prepare the statement anew at every run (it tests the bound value against the
+  /// `delivery_pending` index's `status = 'pending'`): a bag probe took about ten times as long.
+  /// The raw values are plain lowercase words, so quoting them needs no escaping.
+  var literal: SQL { SQL(sql: "'\(rawValue)'") }
+}
+
 /// Who asked for a delivery.
 public enum DeliverySource: Sendable, Equatable {
   case send
@@ -63,24 +82,23 @@ extension StateStore {
         var marksMilestone = false
         if !night, let milestoneHours, milestoneHours.contains(now) {
           // The newest rows first, so a day's later sends stop at once.
+          let since = milestoneHours.lowerBound.seconds
           marksMilestone =
             try Bool.fetchOne(
               db,
-              sql: """
-                SELECT 1 FROM delivery WHERE at >= ? AND night = 0 AND status IN ('delivered', 'pending')
-                ORDER BY id DESC LIMIT 1
-                """,
-              arguments: [milestoneHours.lowerBound.seconds]) == nil
+              SQLRequest(
+                literal: """
+                  SELECT 1 FROM delivery
+                  WHERE at >= \(since) AND night = 0 AND status IN (\(DeliveryStatus.delivered.literal), \(DeliveryStatus.pending.literal))
+                  ORDER BY id DESC LIMIT 1
+                  """)) == nil
         }
         try db.execute(
-          sql: """
+          literal: """
             INSERT INTO delivery (at, source, slot, bag, entry, body, status, idea, night)
-            VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
-            """,
-          arguments: [
-            now.seconds, source.name, source.slot, key, pick.entry.id.description, pick.entry.text, pick.entry.idea,
-            night,
-          ])
+            VALUES (\(now.seconds), \(source.name), \(source.slot), \(key), \(pick.entry.id.description),
+              \(pick.entry.text), \(DeliveryStatus.pending), \(pick.entry.idea), \(night))
+            """)
         reservation = Reservation(id: db.lastInsertedRowID, entry: pick.entry, marksMilestone: marksMilestone)
         return .commit
       }
@@ -95,9 +113,9 @@ extension StateStore {
   public func complete(_ reservation: Reservation, failure: String?) throws(StateError) {
     do {
       try database.write { db in
+        let status: DeliveryStatus = failure == nil ? .delivered : .failed
         try db.execute(
-          sql: "UPDATE delivery SET status = ?, reason = ? WHERE id = ?",
-          arguments: [failure == nil ? "delivered" : "failed", failure, reservation.id])
+          literal: "UPDATE delivery SET status = \(status), reason = \(failure) WHERE id = \(reservation.id)")
       }
     } catch {
       throw StateError.wrapping(error, path: path)
@@ -117,11 +135,10 @@ extension StateStore {
     do {
       return try database.write { db in
         try db.execute(
-          sql: """
-            UPDATE delivery SET status = 'failed', reason = ?
-            WHERE status = 'pending' AND (source = 'slot' OR at <= ?)
-            """,
-          arguments: [Self.interruptedReason, now.seconds - Self.pendingLifetime])
+          literal: """
+            UPDATE delivery SET status = \(DeliveryStatus.failed), reason = \(Self.interruptedReason)
+            WHERE status = \(DeliveryStatus.pending.literal) AND (source = 'slot' OR at <= \(now.seconds - Self.pendingLifetime))
+            """)
         return db.changesCount
       }
     } catch {
@@ -139,13 +156,19 @@ extension StateStore {
       // A read through the partial index first: most opens find nothing and write nothing.
       let found = try database.read { db in
         try Bool.fetchOne(
-          db, sql: "SELECT EXISTS (SELECT 1 FROM delivery WHERE status = 'pending' AND at <= ?)", arguments: [cutoff])
+          db,
+          SQLRequest(
+            literal:
+              "SELECT EXISTS (SELECT 1 FROM delivery WHERE status = \(DeliveryStatus.pending.literal) AND at <= \(cutoff))"
+          ))
       }
       guard found == true else { return }
       let closed = try database.write { db in
         try db.execute(
-          sql: "UPDATE delivery SET status = 'failed', reason = ? WHERE status = 'pending' AND at <= ?",
-          arguments: [Self.interruptedReason, cutoff])
+          literal: """
+            UPDATE delivery SET status = \(DeliveryStatus.failed), reason = \(Self.interruptedReason)
+            WHERE status = \(DeliveryStatus.pending.literal) AND at <= \(cutoff)
+            """)
         return db.changesCount
       }
       if closed > 0 { logger.warning("\(Self.interruptedSentence(count: closed))") }
@@ -198,9 +221,11 @@ extension StateStore {
     /// Delivery ids after this one are the current cycle's.
     let cycleStart: Int64
     /// What counts as shown: delivered, or pending and young enough that its sender may still
-    /// be showing it. A condition with one parameter, `pendingCutoff`, kept out of the SQL text
-    /// so that the daemon's cached statements stay the same from pick to pick.
-    let counted = "(status = 'delivered' OR (status = 'pending' AND at > ?))"
+    /// be showing it. Its one argument, `pendingCutoff`, is kept out of the SQL text so that the
+    /// daemon's cached statements stay the same from pick to pick.
+    var counted: SQL {
+      "(status = \(DeliveryStatus.delivered.literal) OR (status = \(DeliveryStatus.pending.literal) AND at > \(pendingCutoff)))"
+    }
     let pendingCutoff: Int64
 
     init(_ db: Database, key: String, now: Instant, cooldown: Span?) throws {
@@ -216,8 +241,11 @@ extension StateStore {
     func isFresh(_ id: EntryID) throws -> Bool {
       try !Bool.fetchOne(
         db.cachedStatement(
-          sql: "SELECT EXISTS (SELECT 1 FROM delivery WHERE entry = ? AND (id > ? OR at > ?) AND \(counted))"),
-        arguments: [id.description, cycleStart, restCutoff, pendingCutoff])!
+          literal: """
+            SELECT EXISTS (
+              SELECT 1 FROM delivery WHERE entry = \(id.description) AND (id > \(cycleStart) OR at > \(restCutoff))
+              AND \(counted))
+            """))!
     }
 
     /// The ideas to keep apart: those shown tonight, and those of the last few picks.
@@ -225,30 +253,31 @@ extension StateStore {
       Set(
         try String.fetchAll(
           db,
-          sql: """
-            SELECT idea FROM delivery WHERE idea IS NOT NULL AND at > ? AND \(counted)
-            UNION SELECT idea FROM (
-              SELECT idea FROM delivery WHERE \(counted) ORDER BY id DESC LIMIT \(IdeaSpacing.lastPicks)
-            ) WHERE idea IS NOT NULL
-            """,
-          arguments: [now.seconds - IdeaSpacing.window, pendingCutoff, pendingCutoff]))
+          SQLRequest(
+            literal: """
+              SELECT idea FROM delivery WHERE idea IS NOT NULL AND at > \(now.seconds - IdeaSpacing.window) AND \(counted)
+              UNION SELECT idea FROM (
+                SELECT idea FROM delivery WHERE \(counted) ORDER BY id DESC LIMIT \(IdeaSpacing.lastPicks)
+              ) WHERE idea IS NOT NULL
+              """)))
     }
 
     /// The entries shown this cycle, the one shown last, those resting, and the ideas to keep apart.
     func history() throws -> ShuffleBag.History {
       let shown = Set(
         try String.fetchAll(
-          db, sql: "SELECT entry FROM delivery WHERE id > ? AND \(counted)", arguments: [cycleStart, pendingCutoff]
+          db, SQLRequest(literal: "SELECT entry FROM delivery WHERE id > \(cycleStart) AND \(counted)")
         )
         .map(EntryID.init(hex:)))
       let last = try String.fetchOne(
-        db, sql: "SELECT entry FROM delivery WHERE \(counted) ORDER BY id DESC LIMIT 1", arguments: [pendingCutoff]
+        db, SQLRequest(literal: "SELECT entry FROM delivery WHERE \(counted) ORDER BY id DESC LIMIT 1")
       )
       .map(EntryID.init(hex:))
       let resting = Set(
         try String.fetchAll(
-          db, sql: "SELECT entry FROM delivery WHERE at > ? AND \(counted)", arguments: [restCutoff, pendingCutoff]
-        ).map(EntryID.init(hex:)))
+          db, SQLRequest(literal: "SELECT entry FROM delivery WHERE at > \(restCutoff) AND \(counted)")
+        )
+        .map(EntryID.init(hex:)))
       let ideas = try recentIdeas()
       return ShuffleBag.History(shownThisCycle: shown, lastShown: last, onCooldown: resting, recentIdeas: ideas)
     }

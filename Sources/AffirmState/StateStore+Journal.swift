@@ -90,14 +90,15 @@ extension StateStore {
       return try database.read { db in
         try Row.fetchAll(
           db,
-          sql: """
-            SELECT at, status, reason FROM delivery
-            WHERE status IN ('delivered', 'failed') AND typeof(at) = 'integer' AND (reason IS NULL OR typeof(reason) = 'text')
-            ORDER BY id DESC LIMIT ?
-            """,
-          arguments: [limit]
+          SQLRequest(
+            literal: """
+              SELECT at, status, reason FROM delivery
+              WHERE status IN (\(DeliveryStatus.delivered.literal), \(DeliveryStatus.failed.literal)) AND typeof(at) = 'integer'
+                AND (reason IS NULL OR typeof(reason) = 'text')
+              ORDER BY id DESC LIMIT \(limit)
+              """)
         ).map { row in
-          (at: Instant(seconds: row["at"]), failed: (row["status"] as String) == "failed", reason: row["reason"])
+          (at: Instant(seconds: row["at"]), failed: row["status"] as DeliveryStatus == .failed, reason: row["reason"])
         }
       }
     } catch {
@@ -209,7 +210,9 @@ extension StateStore {
   public func deliveredCount() throws(StateError) -> Int {
     do {
       return try database.read { db in
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery WHERE status = 'delivered'") ?? 0
+        try Int.fetchOne(
+          db, SQLRequest(literal: "SELECT COUNT(*) FROM delivery WHERE status = \(DeliveryStatus.delivered.literal)"))
+          ?? 0
       }
     } catch {
       throw StateError.wrapping(error, path: path)

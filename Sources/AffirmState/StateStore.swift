@@ -197,7 +197,7 @@ public final class StateStore: @unchecked Sendable {
         t.column("bag", .text).notNull()
         t.column("entry", .text).notNull()  // EntryID
         t.column("body", .text).notNull()
-        t.column("status", .text).notNull()  // "pending", "delivered", "failed"
+        t.column("status", .text).notNull()  // DeliveryStatus: "pending", "delivered", "failed"
         t.column("reason", .text)
       }
       try db.create(index: "delivery_entry", on: "delivery", columns: ["entry", "id"])
@@ -246,6 +246,7 @@ public final class StateStore: @unchecked Sendable {
     migrator.registerMigration("v5: pending and time indexes") { db in
       // Every writing command looks for deliveries a killed process left pending; history
       // pages through each kind newest first.
+      // A schema names its values as text (DeliveryStatus.pending); as applied, never edited.
       try db.execute(sql: "CREATE INDEX delivery_pending ON delivery (at) WHERE status = 'pending'")
       try db.create(index: "delivery_at", on: "delivery", columns: ["at"])
       try db.create(index: "urge_at", on: "urge", columns: ["at"])

@@ -96,22 +96,21 @@ extension AffirmCommand {
 
       let notifier = LibNotifyNotifier(bus: bus)
       do throws(DeliveryError) {
-        let information = try notifier.serverInformation()
-        let field = { (index: Int) in information.indices.contains(index) ? information[index] : "?" }
-        let capabilities = notifier.capabilities.joined(separator: ", ")
+        let server = try notifier.serverInformation()
+        let capabilities = notifier.capabilities.listed.map(\.rawValue).joined(separator: ", ")
         report.add(
-          .ok, "notification server: \(field(0)) \(field(2)) by \(field(1)), spec \(field(3))",
+          .ok, "notification server: \(server.name) \(server.version) by \(server.vendor), spec \(server.specVersion)",
           details: [
             "capabilities: " + (capabilities.isEmpty ? "none listed" : capabilities),
-            !notifier.capabilities.contains("actions")
+            !notifier.capabilities.contains(.actions)
               ? "buttons: none (the server does not list \"actions\"); notifications come plain"
-              : ServerQuirks(serverName: field(0)).contains(.buttonsInMenuOnly)
+              : ServerQuirks(server: server).contains(.buttonsInMenuOnly)
                 ? "buttons: late-night and urge lines offer \"It passed\" and \"I want to reach out\", "
                   + "but this server draws none: they are in its menu (makoctl menu)"
                 : "buttons: late-night and urge lines offer \"It passed\" and \"I want to reach out\"",
           ])
 
-        if !notifier.capabilities.isEmpty && !notifier.capabilities.contains("body") {
+        if !notifier.capabilities.isEmpty && !notifier.capabilities.contains(.body) {
           report.add(
             .warning, "the server shows summaries only (no \"body\" capability)",
             details: ["affirm's lines are in the body; you will see only the short summary."])

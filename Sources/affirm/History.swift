@@ -28,20 +28,24 @@ extension AffirmCommand {
       let from = since.flatMap { LocalDate(iso: $0) }.map { context.zone.resolve($0, WallTime(hour: 0, minute: 0)) }
       let store = try reportingFailures { try context.readableStore() }
       // Printed as read, newest first: a long history never sits in memory whole.
+      var stream = JSONOutput.ArrayStream()
       var count = 0
       try reportingFailures {
         try store?.forEachHistoryItem(since: from) { item in
-          print(line(item, index: count, zone: context.zone), terminator: "")
+          if json {
+            print(stream.next(HistoryReport(item, zone: context.zone)), terminator: "")
+          } else {
+            print(line(item, zone: context.zone), terminator: "")
+          }
           count += 1
         }
       }
-      if json { print(count == 0 ? "[]" : "\n]") }
+      if json { print(stream.end) }
       if !json && count == 0 { print("nothing yet") }
     }
 
-    func line(_ item: HistoryItem, index: Int, zone: TimeZoneRules) -> String {
+    func line(_ item: HistoryItem, zone: TimeZoneRules) -> String {
       let at = ISO8601.format(item.at, in: zone)
-      if json { return (index == 0 ? "[\n  " : ",\n  ") + jsonObject(item, at: at) }
       var output: String
       switch item.kind {
       case .delivery(let source, let slot, let body, let status, let reason):
@@ -58,20 +62,42 @@ extension AffirmCommand {
       }
       return output + "\n"
     }
+  }
+}
 
-    func jsonObject(_ item: HistoryItem, at: String) -> String {
-      switch item.kind {
-      case .delivery(let source, let slot, let body, let status, let reason):
-        return
-          "{\"at\": \"\(at)\", \"kind\": \"delivery\", \"source\": \(jsonString(source)), \"slot\": \(slot.map(jsonString) ?? "null"), "
-          + "\"status\": \(jsonString(status)), \"body\": \(jsonString(body)), \"reason\": \(reason.map(jsonString) ?? "null")}"
-      case .urge(let note):
-        return "{\"at\": \"\(at)\", \"kind\": \"urge\", \"note\": \(note.map(jsonString) ?? "null")}"
-      case .reset(let started):
-        return "{\"at\": \"\(at)\", \"kind\": \"reset\", \"started\": \"\(started)\"}"
-      case .stayedStrong:
-        return "{\"at\": \"\(at)\", \"kind\": \"stayed-strong\"}"
-      }
+/// One row of `history --json`: `at` and `kind`, then what that kind holds.
+struct HistoryReport: Encodable {
+  var at: String
+  var kind: HistoryItem.Kind
+
+  init(_ item: HistoryItem, zone: TimeZoneRules) {
+    at = ISO8601.format(item.at, in: zone)
+    kind = item.kind
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case at, kind, source, slot, status, body, reason, note, started
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(at, forKey: .at)
+    switch kind {
+    case .delivery(let source, let slot, let body, let status, let reason):
+      try container.encode("delivery", forKey: .kind)
+      try container.encode(source, forKey: .source)
+      try container.encode(slot, forKey: .slot)
+      try container.encode(status, forKey: .status)
+      try container.encode(body, forKey: .body)
+      try container.encode(reason, forKey: .reason)
+    case .urge(let note):
+      try container.encode("urge", forKey: .kind)
+      try container.encode(note, forKey: .note)
+    case .reset(let started):
+      try container.encode("reset", forKey: .kind)
+      try container.encode("\(started)", forKey: .started)
+    case .stayedStrong:
+      try container.encode("stayed-strong", forKey: .kind)
     }
   }
 }

@@ -58,15 +58,7 @@ extension AffirmCommand {
       let times = schedule.upcoming(after: start, count: count)
       var output = ""
       if json {
-        output += "["
-        for (index, fire) in times.enumerated() {
-          output += index == 0 ? "\n" : ",\n"
-          output +=
-            "  {\"at\": \"\(ISO8601.format(fire.instant, in: schedule.zone))\", \"slot\": \(jsonString(fire.slot)), "
-          output +=
-            "\"urgency\": \"\(fire.urgency.rawValue)\", \"tags\": [\(fire.tags.map(jsonString).joined(separator: ", "))]}"
-        }
-        output += times.isEmpty ? "]\n" : "\n]\n"
+        output = JSONOutput.array(times.map { NextFireReport($0, zone: schedule.zone) }) + "\n"
       } else {
         let width = schedule.slots.map(\.name.count).max() ?? 0
         for fire in times {
@@ -81,8 +73,21 @@ extension AffirmCommand {
   }
 }
 
-/// A JSON string literal (RFC 8259): the same escaping as a TOML basic string.
-func jsonString(_ text: String) -> String { quotedString(text) }
+/// One fire time in `next --json`.
+struct NextFireReport: Encodable {
+  /// ISO 8601 with the offset in force then, such as 2027-03-28T03:30:00+02:00.
+  var at: String
+  var slot: String
+  var urgency: Urgency
+  var tags: [String]
+
+  init(_ fire: FireTime, zone: TimeZoneRules) {
+    at = ISO8601.format(fire.instant, in: zone)
+    slot = fire.slot
+    urgency = fire.urgency
+    tags = fire.tags
+  }
+}
 
 extension String {
   func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }

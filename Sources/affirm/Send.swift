@@ -108,7 +108,7 @@ struct SendRequest: Equatable {
         try context.dispatcher.preview(
           tags: tags, urgency: urgency, expireTimeout: expireTimeout, now: context.now, using: &generator)
       }
-      print(json ? DryRunReport(request).jsonLine() : DryRunReport(request).text)
+      print(json ? JSONOutput.line(DryRunReport(request)) : DryRunReport(request).text)
       return
     }
     let notifier = SessionNotifier(environment: context.environment)
@@ -160,10 +160,10 @@ struct ShownButNotRecorded: UserFacingError {
   var description: String { "shown, but not recorded: \(underlying)" }
 }
 
-/// What `--dry-run` prints.
+/// What `--dry-run` prints; `--json` has its keys in this order.
 struct DryRunReport: Encodable {
-  var summary: String
   var body: String
+  var summary: String
   var tags: [String]
   var urgency: Urgency
 
@@ -178,11 +178,6 @@ struct DryRunReport: Encodable {
     "\(summary)\n\(TerminalText.visible(body))\n(tags: \(tags.joined(separator: ", ")); urgency: \(urgency.rawValue))"
   }
 
-  func jsonLine() -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try! encoder.encode(self), as: UTF8.self)
-  }
 }
 
 extension SendRequest {

@@ -32,11 +32,12 @@ extension AffirmCommand {
       let suggestion = pattern.suggestedWindow(covered: window)
 
       if json {
-        let suggested = suggestion.map { "{\"from\": \"\($0.from)\", \"until\": \"\($0.until)\"}" } ?? "null"
         print(
-          "{\"day\": \(day.map(String.init) ?? "null"), \"longest_streak\": \(longest), \"shown\": \(shown), "
-            + "\"stayed_strong\": \(strong), \"urges\": \(pattern.total), \"urges_by_hour\": [\(pattern.byHour.map(String.init).joined(separator: ", "))], "
-            + "\"suggested_window\": \(suggested)}")
+          JSONOutput.line(
+            StatsReport(
+              day: day, longestStreak: longest, shown: shown, stayedStrong: strong, urges: pattern.total,
+              urgesByHour: pattern.byHour,
+              suggestedWindow: suggestion.map { .init(from: "\($0.from)", until: "\($0.until)") })))
         return
       }
       if let day {
@@ -59,10 +60,10 @@ extension AffirmCommand {
       }
     }
 
-    /// The hours the late-night nudges cover: windows of slots tagged late-night or urge.
+    /// The hours the late-night nudges cover: windows of slots whose tags make night lines.
     func lateNightHours(_ config: Config) -> Set<Int> {
       var hours: Set<Int> = []
-      for slot in config.slots where slot.tags.contains("late-night") || slot.tags.contains("urge") {
+      for slot in config.slots where Moment(tags: slot.tags).isNight {
         switch slot.timing {
         case .every(let from, let until, _), .random(let from, let until, _, _):
           hours.formUnion(UrgePattern.hours(from: from, until: until))
@@ -72,5 +73,36 @@ extension AffirmCommand {
       }
       return hours
     }
+  }
+}
+
+/// What `stats --json` prints.
+struct StatsReport: Encodable {
+  /// The day of no contact today; nil without a start date.
+  var day: Int?
+  var longestStreak: Int
+  /// Notifications the server accepted.
+  var shown: Int
+  /// Presses of "It passed".
+  var stayedStrong: Int
+  var urges: Int
+  /// Urges logged in each local hour, 0 to 23.
+  var urgesByHour: [Int]
+  /// A slot's window that would cover most urges, when the late-night slots do not.
+  var suggestedWindow: Window?
+
+  struct Window: Encodable {
+    var from: String
+    var until: String
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case day
+    case longestStreak = "longest_streak"
+    case shown
+    case stayedStrong = "stayed_strong"
+    case urges
+    case urgesByHour = "urges_by_hour"
+    case suggestedWindow = "suggested_window"
   }
 }

@@ -191,6 +191,38 @@ struct StateStoreTests {
     #expect(try store.closeInterrupted(now: Instant(seconds: now)) == 0)
   }
 
+  @Test("delivery statuses are the text every earlier affirm wrote: its rows read and count alike")
+  func deliveryStatusText() throws {
+    #expect(DeliveryStatus.allCases.map(\.rawValue) == ["pending", "delivered", "failed"])
+    let (store, _) = try temporaryStore()
+    // Rows as an earlier affirm wrote them, the status as literal text.
+    try store.executeForTesting(
+      """
+      INSERT INTO delivery (at, source, bag, entry, body, status, reason) VALUES
+        (1799999000, 'send', 'all', 'a', 'one', 'delivered', NULL),
+        (1799999001, 'send', 'all', 'b', 'two', 'failed', 'gone'),
+        (1799999002, 'send', 'all', 'c', 'three', 'delivered', NULL)
+      """)
+    #expect(try store.deliveredCount() == 2)
+    #expect(try store.recentOutcomes(limit: 5).map(\.failed) == [false, true, false])
+    // Rows written now hold the same text.
+    let pool = entries(3)
+    var generator = SplitMix64(seed: 3)
+    let reservation = try store.reserve(
+      from: catalog(pool), positions: .all(pool.count), tags: ["t"], source: .send,
+      now: Instant(seconds: 1_800_000_000), milestoneHours: nil, cooldown: nil, using: &generator)
+    func newest() throws -> String? {
+      try store.history(since: nil).compactMap { item -> String? in
+        guard case .delivery(_, _, _, let status, _) = item.kind else { return nil }
+        return status
+      }.first
+    }
+    #expect(try newest() == "pending")
+    try store.complete(reservation, failure: nil)
+    #expect(try newest() == "delivered")
+    #expect(try store.deliveredCount() == 3)
+  }
+
   @Test(
     "a pick probing the database one entry at a time equals the pick over the whole history",
     arguments: [(0, false), (6, true), (9, true), (10, false), (13, false), (16, true)])

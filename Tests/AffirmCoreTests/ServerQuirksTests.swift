@@ -31,6 +31,34 @@ struct ServerQuirksTests {
     #expect(ServerQuirks(serverName: "Xfce Notify Daemon").isEmpty)
   }
 
+  @Test("server information by name: the spec's four fields in order, a missing one \"?\"; quirks by its name")
+  func serverInfo() {
+    let mako = ServerInfo(reply: ["mako", "emersion", "1.9", "1.2"])
+    #expect(mako == ServerInfo(name: "mako", vendor: "emersion", version: "1.9", specVersion: "1.2"))
+    #expect(
+      ServerInfo(reply: ["dunst", "knopwob"])
+        == ServerInfo(name: "dunst", vendor: "knopwob", version: "?", specVersion: "?"))
+    #expect(ServerQuirks(server: mako) == [.buttonsInMenuOnly])
+    #expect(ServerQuirks(server: nil).isEmpty)
+    #expect(ServerQuirks(server: ServerInfo(reply: [])).isEmpty)
+  }
+
+  @Test("capabilities: the spec's names typed, any other kept as it came, in the order listed")
+  func capabilities() {
+    let names = [
+      "action-icons", "actions", "body", "body-hyperlinks", "body-images", "body-markup", "icon-multi", "icon-static",
+      "persistence", "sound", "x-vendor-thing",
+    ]
+    let listed = ServerCapabilities(names: names)
+    #expect(listed.listed.map(\.rawValue) == names)
+    #expect(listed.listed.filter { if case .other = $0 { true } else { false } } == [.other("x-vendor-thing")])
+    #expect(Capability(rawValue: "actions") == .actions && Capability(rawValue: "body-markup") == .bodyMarkup)
+    #expect(Capability(rawValue: "persistence") == .persistence && Capability(rawValue: "body") == .body)
+    let plain = ServerCapabilities(names: ["body", "x-actions"])
+    #expect(plain.contains(.body) && !plain.contains(.actions) && plain.contains(.other("x-actions")))
+    #expect(ServerCapabilities(names: []).isEmpty && !plain.isEmpty)
+  }
+
   @Test("only a transient low-urgency acknowledgement is raised to normal, and only where low stays hidden")
   func adapting() {
     let gnome = ServerQuirks(serverName: "gnome-shell")

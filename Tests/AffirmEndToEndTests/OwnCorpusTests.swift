@@ -33,7 +33,7 @@ struct OwnCorpusTests {
     for _ in 0..<3 {  // parsed once, then read through the cached index
       let result = try own.affirm(["send", "--dry-run", "--json", "--config", own.config])
       #expect(result.status == 0, "\(result.stderr)")
-      #expect(result.stdout.contains(#""body":"My own line \#(marker)""#), "\(result.stdout)")
+      #expect(result.stdout.contains(#""body": "My own line \#(marker)""#), "\(result.stdout)")
     }
     #expect(FileManager.default.fileExists(atPath: own.path + "/.cache/affirm"))
     // A tag only the built-in lines carry is gone with them.
@@ -48,7 +48,7 @@ struct OwnCorpusTests {
       ownLines: "[only-mine]\nMine, tagged \(marker)\n", config: "corpus = [\"mine.txt\"]\n")
     let tagged = try own.affirm(["send", "--dry-run", "--json", "--tag", "only-mine", "--config", own.config])
     #expect(tagged.status == 0, "\(tagged.stderr)")
-    #expect(tagged.stdout.contains(#""body":"Mine, tagged \#(marker)""#), "\(tagged.stdout)")
+    #expect(tagged.stdout.contains(#""body": "Mine, tagged \#(marker)""#), "\(tagged.stdout)")
     let builtin = try own.affirm(["send", "--dry-run", "--json", "--tag", "morning", "--config", own.config])
     #expect(builtin.status == 0, "\(builtin.stderr)")
     #expect(!builtin.stdout.contains(marker))

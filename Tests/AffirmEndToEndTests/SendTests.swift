@@ -76,7 +76,7 @@ struct SendTests {
     #expect(result.status == 0)
     #expect(
       result.stdout
-        == #"{"body":"Tom & Jerry \#(marker)","summary":"Breathe. You're not alone in this.","tags":["late-night","urge"],"urgency":"critical"}"#
+        == #"{"body": "Tom & Jerry \#(marker)", "summary": "Breathe. You're not alone in this.", "tags": ["late-night", "urge"], "urgency": "critical"}"#
         + "\n")
     // The second run reads the corpus through its cached index: the same output, tags alike.
     let cached = try Affirm.run(["send", "--dry-run", "--json", "--urgency", "critical", "--corpus", corpus])

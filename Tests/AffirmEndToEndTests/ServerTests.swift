@@ -151,6 +151,17 @@ struct ServerQuirkTests {
     #expect(words.contains("but this server draws none: they are in its menu (makoctl menu)"), "\(doctor.stdout)")
   }
 
+  @Test("doctor names the server by GetServerInformation's fields and lists its capabilities as it gave them")
+  func doctorServerInformation() throws {
+    let server = try FakeServer(capabilities: ["x-vendor-thing", "actions", "persistence"])
+    let doctor = try Affirm.run(["doctor"], environment: try server.home.environment(bus: server.bus.address))
+    let words = doctor.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    #expect(words.contains("notification server: fake 1 by affirm tests, spec 1.2"), "\(doctor.stdout)")
+    #expect(words.contains("capabilities: x-vendor-thing, actions, persistence"), "\(doctor.stdout)")
+    #expect(words.contains("buttons: late-night and urge lines offer"), "\(doctor.stdout)")
+    #expect(words.contains("the server shows summaries only (no \"body\" capability)"), "\(doctor.stdout)")
+  }
+
   @Test("the icon name goes out where affirm's icon is installed, and nothing where it is not")
   func icon() throws {
     let server = try FakeServer(capabilities: ["body"])

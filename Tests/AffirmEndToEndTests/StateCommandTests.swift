@@ -67,6 +67,51 @@ struct StateCommandTests {
     #expect(zip(shown, shown.dropFirst()).allSatisfy { $0 != $1 })
   }
 
+  @Test("history and stats --json: every kind of row, the day count and a suggested window, field by field")
+  func jsonReports() throws {
+    let home = try DaemonHome()
+    try "timezone = \"UTC\"\n".write(toFile: home.config, atomically: true, encoding: .utf8)
+    let environment = try home.environment(bus: "unix:path=/nonexistent")
+    let reset = try Affirm.run(["reset", "--date", "2026-01-01", "--config", home.config], environment: environment)
+    #expect(reset.status == 0, "\(reset.stderr)")
+    // Rows as affirm writes them: five urges at 14:xx UTC, a slot's line shown, a press of "It passed".
+    let sql = """
+      INSERT INTO urge (at, note) VALUES (1700056800, 'one'), (1700057000, NULL), (1700057100, 'three'),
+        (1700057200, 'four'), (1700057300, 'five');
+      INSERT INTO delivery (at, source, slot, bag, entry, body, status, reason, idea, night)
+        VALUES (1700000000, 'slot', 'morning', 'morning', '0000000000000001', 'a "quoted" line', 'delivered', NULL, NULL, 0);
+      INSERT INTO strength (at) VALUES (1700000100);
+      """
+    let edit = try runProcess("/usr/bin/sqlite3", [home.directory.path + "/state/affirm/state.sqlite", sql])
+    #expect(edit.status == 0, "\(edit.stderr)")
+
+    let history = try Affirm.run(["history", "--json", "--config", home.config], environment: environment)
+    #expect(history.status == 0, "\(history.stderr)")
+    let items = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+    #expect(items.count == 8)
+    #expect(Set(items.compactMap { $0["kind"] as? String }) == ["delivery", "urge", "reset", "stayed-strong"])
+    let delivery = try #require(items.first { $0["kind"] as? String == "delivery" })
+    #expect(delivery["at"] as? String == "2023-11-14T22:13:20+00:00")
+    #expect(delivery["source"] as? String == "slot" && delivery["slot"] as? String == "morning")
+    #expect(delivery["status"] as? String == "delivered" && delivery["reason"] is NSNull)
+    #expect(delivery["body"] as? String == "a \"quoted\" line")
+    #expect(items.contains { $0["kind"] as? String == "urge" && $0["note"] is NSNull })
+    #expect(items.first { $0["kind"] as? String == "reset" }?["started"] as? String == "2026-01-01")
+    #expect(items.first { $0["kind"] as? String == "stayed-strong" }?.count == 2)
+
+    let stats = try Affirm.run(["stats", "--json", "--config", home.config], environment: environment)
+    #expect(stats.status == 0, "\(stats.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+    #expect((object["day"] as? Int ?? 0) > 300)
+    #expect(object["longest_streak"] as? Int == object["day"] as? Int)
+    #expect(object["shown"] as? Int == 1 && object["stayed_strong"] as? Int == 1 && object["urges"] as? Int == 5)
+    let byHour = try #require(object["urges_by_hour"] as? [Int])
+    #expect(byHour.count == 24 && byHour[14] == 5)
+    let window = try #require(object["suggested_window"] as? [String: String], "\(stats.stdout)")
+    #expect(window["from"] == "14:00", "\(stats.stdout)")
+    #expect(window["until"] != nil)
+  }
+
   @Test("--dry-run writes nothing")
   func dryRunWritesNothing() throws {
     let home = try DaemonHome()

@@ -46,7 +46,7 @@ struct TerminalInjectionTests {
       #expect(dry.stdout.split(separator: "\n").dropFirst().first == "A good line stays.")
       let json = try Affirm.run(
         ["send", "--dry-run", "--json", "--corpus", corpus, "--config", home.config], environment: environment)
-      #expect(json.stdout.contains("\"body\":\"A good line stays.\""))
+      #expect(json.stdout.contains("\"body\": \"A good line stays.\""), "\(json.stdout)")
     }
     // A corpus of nothing but hazards has no entry to show.
     let bad = try home.directory.write("bad.txt", "[urge]\n\(Self.esc)[2J\n")

@@ -15,7 +15,7 @@ public struct ServerQuirks: OptionSet, Sendable, Hashable {
   /// Lists `actions` but draws no buttons; they are in a menu of its own (mako: `makoctl menu`).
   public static let buttonsInMenuOnly = ServerQuirks(rawValue: 1 << 2)
 
-  /// The table: server name (GetServerInformation's first field) to its quirks.
+  /// The table: server name (`ServerInfo.name`) to its quirks.
   public static let table: [(server: String, quirks: ServerQuirks)] = [
     ("gnome-shell", [.lowUrgencyStaysHidden, .replacementDropsButtons]),
     ("mako", [.buttonsInMenuOnly]),
@@ -24,6 +24,11 @@ public struct ServerQuirks: OptionSet, Sendable, Hashable {
   /// The quirks of the server called `name`; none for a server not in the table.
   public init(serverName name: String) {
     self = Self.table.first { $0.server == name }?.quirks ?? []
+  }
+
+  /// The quirks of `server`; none for an unknown one (it did not say who it is).
+  public init(server: ServerInfo?) {
+    self.init(serverName: server?.name ?? "")
   }
 
   /// `request` as this server should get it.
