@@ -80,7 +80,10 @@ let package = Package(
     .testTarget(name: "AffirmNotifyTests", dependencies: ["AffirmNotify"], swiftSettings: strict),
     .testTarget(
       name: "AffirmCommandTests",
-      dependencies: ["affirm", "AffirmCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "affirm", "AffirmCore", "AffirmState", "AffirmSystem",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: strict),
     .testTarget(name: "AffirmEndToEndTests", dependencies: ["affirm"], swiftSettings: strict),
   ]

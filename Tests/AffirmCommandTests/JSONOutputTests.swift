@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import AffirmCore
+@testable import AffirmState
 @testable import affirm
 
 /// Every `--json` output goes through `JSONOutput`: these are the exact bytes each report
