@@ -1,4 +1,5 @@
 import TOML
+
 /// Exit statuses from `sysexits.h`, so scripts and cron can tell failures apart.
 public enum ExitStatus {
   /// The command line was wrong (an unknown tag, a bad option value).

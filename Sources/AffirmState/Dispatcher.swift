@@ -1,5 +1,5 @@
-import AffirmSystem
 public import AffirmCore
+import AffirmSystem
 public import Logging
 
 /// One delivery from start to end: pick from the shuffle bag, word the summary (the

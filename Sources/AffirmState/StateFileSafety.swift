@@ -1,5 +1,6 @@
-import AffirmSystem
 import AffirmCore
+import AffirmSystem
+
 #if canImport(Glibc)
   import Glibc
 #endif

@@ -1,5 +1,5 @@
-import AffirmSystem
 public import AffirmCore
+import AffirmSystem
 import GRDB
 
 /// A delivery that has picked and reserved its entry, waiting for the server's answer.

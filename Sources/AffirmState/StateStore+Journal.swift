@@ -1,5 +1,5 @@
-import AffirmSystem
 public import AffirmCore
+import AffirmSystem
 import GRDB
 
 /// One line of `affirm history`.

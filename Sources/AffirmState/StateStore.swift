@@ -1,5 +1,5 @@
-public import AffirmSystem
 public import AffirmCore
+public import AffirmSystem
 import GRDB
 public import Logging
 

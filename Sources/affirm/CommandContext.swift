@@ -1,5 +1,5 @@
-import AffirmState
 import AffirmCore
+import AffirmState
 import AffirmSystem
 import FoundationEssentials
 import Logging

@@ -1,6 +1,6 @@
-import AffirmState
 import AffirmCore
 import AffirmNotify
+import AffirmState
 import AffirmSystem
 import ArgumentParser
 import FoundationEssentials

@@ -1,6 +1,6 @@
+import AffirmCore
 import AffirmState
 import AffirmSystem
-import AffirmCore
 import ArgumentParser
 import FoundationEssentials
 import Logging

@@ -1,9 +1,9 @@
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 func parseConfig(_ text: String) throws(ConfigError) -> Config {
   try ConfigParser.parse(Array(text.utf8), file: "config.toml")

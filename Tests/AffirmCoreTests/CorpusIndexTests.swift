@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 @Suite("the cached corpus index", .timeLimit(.minutes(2)))
 struct CorpusIndexTests {

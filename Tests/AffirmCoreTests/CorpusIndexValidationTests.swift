@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 /// The cached index is checked against itself and its sources before it is trusted.
 @Suite("the cached corpus index: any doubt means a rebuild", .timeLimit(.minutes(2)))

@@ -2,9 +2,9 @@ import Logging
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 /// A host with an injected clock: waiting jumps straight to the deadline, and scripted
 /// events (suspends, clock steps, reloads) happen at given instants.

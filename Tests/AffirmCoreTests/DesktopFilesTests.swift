@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 @Suite("desktop files: what affirm install writes", .timeLimit(.minutes(2)))
 struct DesktopFilesTests {

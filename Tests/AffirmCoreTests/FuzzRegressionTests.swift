@@ -1,9 +1,9 @@
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 /// Inputs that crashed a fuzz target (scripts/fuzz), kept so the crash stays fixed.
 @Suite("inputs the fuzzers found", .timeLimit(.minutes(2)))

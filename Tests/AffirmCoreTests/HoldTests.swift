@@ -1,9 +1,9 @@
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 @Suite("pause and quiet hours", .timeLimit(.minutes(2)))
 struct HoldTests {

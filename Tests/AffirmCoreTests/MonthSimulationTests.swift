@@ -3,9 +3,9 @@ import Logging
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 /// Thirty nights of the default schedule as a person lives them: the real corpus, the real
 /// selection and a real SQLite state file, with time and randomness injected. Each night has

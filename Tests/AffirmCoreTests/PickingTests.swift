@@ -3,9 +3,9 @@ import Logging
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 func entries(_ count: Int, tag: String = "t", prefix: String = "line") -> [Affirmation] {
   (0..<count).map {

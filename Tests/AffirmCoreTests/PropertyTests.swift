@@ -3,9 +3,9 @@ import PropertyBased
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 // Property tests: generated slot configs, zones, start instants and pick sequences, each
 // shrunk to a small failing case when a property breaks. The seeded loops in ScheduleTests

@@ -2,9 +2,9 @@ import Logging
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 /// Records what it was asked to show; fails on demand.
 final class RecordingNotifier: Notifier {

@@ -1,9 +1,9 @@
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 extension Schedule {
   static func of(_ zoneName: String, _ slots: Slot...) -> Schedule {

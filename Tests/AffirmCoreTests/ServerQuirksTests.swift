@@ -1,9 +1,9 @@
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 /// A notifier that knows its server instance, and records what it was asked to withdraw.
 final class ServerRecordingNotifier: ServerAwareNotifier {

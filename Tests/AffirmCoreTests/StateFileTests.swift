@@ -3,9 +3,9 @@ import Logging
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 @Suite("the state database's files: moved aside under names of their own", .timeLimit(.minutes(2)))
 struct StateFileTests {

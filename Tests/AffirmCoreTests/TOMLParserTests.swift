@@ -1,9 +1,9 @@
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 private func parse(_ text: String) throws(TOMLError) -> TOMLTable {
   try TOMLParser.parse(text, file: "c.toml")

@@ -1,9 +1,9 @@
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 @Suite("text that reaches a terminal: hazards found, control characters made visible", .timeLimit(.minutes(2)))
 struct TerminalTextTests {

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 /// `YYYY-MM-DDTHH:MM:SS±HH:MM` → instant, for readable expectations.
 func instant(_ text: String) -> Instant {

@@ -1,9 +1,9 @@
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 @Suite("idea keys on tag lines", .timeLimit(.minutes(2)))
 struct IdeaKeyTests {

@@ -1,9 +1,9 @@
 import Testing
 
 @testable import AffirmCore
-@testable import TOML
 @testable import AffirmState
 @testable import AffirmSystem
+@testable import TOML
 
 /// Local times checked against an independent oracle: a table made once by Python's zoneinfo
 /// (`Tests/Fixtures/zone-oracle/make-oracle.py`, fold=0, RFC 5545's rule) over the gaps,

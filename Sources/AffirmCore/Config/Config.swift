@@ -1,4 +1,5 @@
 public import TOML
+
 /// The user's settings: the time zone and the slots of the schedule.
 public struct Config: Sendable, Equatable {
   /// A zone name from the zone database; nil means the system's zone (`TZ` respected).

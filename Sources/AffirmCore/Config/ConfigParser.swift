@@ -1,4 +1,5 @@
 import TOML
+
 /// Reads a config file into a `Config`, checking every value and naming file:line:column
 /// and what is allowed for each problem.
 public enum ConfigParser {

@@ -1,4 +1,5 @@
 public import TOML
+
 /// One entry of the config's `corpus = [...]`: a corpus file, or a directory of `*.txt` files.
 public struct CorpusSource: Sendable, Equatable {
   /// As the config writes it, such as `~/my-lines.txt`.

@@ -1,4 +1,5 @@
 public import TOML
+
 /// One line of the corpus, with the tags of the tag line above it.
 public struct Affirmation: Sendable, Hashable {
   /// The text exactly as written in the corpus file (trimmed of surrounding white space).

@@ -1,4 +1,5 @@
 import TOML
+
 /// All entries a command may pick from: the files given with `--corpus`, or the built-in corpus.
 public struct Corpus: Sendable {
   /// Entries in file order; a duplicate keeps its first occurrence only.

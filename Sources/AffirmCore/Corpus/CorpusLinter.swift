@@ -1,4 +1,5 @@
 public import TOML
+
 /// What `affirm check` can tell about a corpus's voice beyond its syntax: lines that say the
 /// same as another in other words, words VOICE.md forbids, lines nothing draws, ideas with
 /// too few lines. Each finding is a warning: a user's corpus is reported on, never refused.

@@ -1,4 +1,5 @@
 public import TOML
+
 /// Turns the bytes of one corpus file into entries and diagnostics.
 ///
 /// The format: `# comment`, blank lines ignored, `[tag, tag]` sets the tags of the

@@ -1,4 +1,5 @@
 import TOML
+
 /// Picks the entry a notification shows and dresses it as a request.
 public struct Picker: Sendable {
   public var corpus: any EntryCatalog

@@ -29,7 +29,9 @@ public struct TimeZoneRules: Sendable, Equatable, CustomStringConvertible {
     rule = nil
   }
 
-  package init(identifier: String, transitions: [Int64], offsets: [Int32], initialOffset: Int32, rule: PosixTimeZoneRule?) {
+  package init(
+    identifier: String, transitions: [Int64], offsets: [Int32], initialOffset: Int32, rule: PosixTimeZoneRule?
+  ) {
     self.identifier = identifier
     self.transitions = transitions
     self.offsets = offsets

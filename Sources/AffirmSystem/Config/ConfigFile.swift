@@ -1,4 +1,5 @@
 public import AffirmCore
+
 /// Where affirm keeps its files, from the XDG base directory variables.
 public struct AffirmPaths: Sendable, Equatable {
   public var configFile: String

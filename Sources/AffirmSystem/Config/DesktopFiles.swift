@@ -1,4 +1,5 @@
 public import AffirmCore
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -55,47 +56,47 @@ public enum DesktopFiles {
     let header =
       packaged
       ? """
-        # affirm's scheduler as a systemd user service, installed by the affirm package for every
-        # user of this machine. Enable and start it for yourself with
-        #   \(packagedEnableCommand)
-        """
+      # affirm's scheduler as a systemd user service, installed by the affirm package for every
+      # user of this machine. Enable and start it for yourself with
+      #   \(packagedEnableCommand)
+      """
       : """
-        \(marker)
-        # affirm's scheduler as a systemd user service. Enable and start it with
-        #   \(enableCommand)
-        """
+      \(marker)
+      # affirm's scheduler as a systemd user service. Enable and start it with
+      #   \(enableCommand)
+      """
     return """
-    \(header)
-    # and read its log with
-    #   \(logCommand)
+      \(header)
+      # and read its log with
+      #   \(logCommand)
 
-    [Unit]
-    Description=affirm: kind lines for the hard moments of No Contact, as desktop notifications
-    # No After= or PartOf=graphical-session.target, on purpose. The daemon needs only the
-    # session bus, and it finds $XDG_RUNTIME_DIR/bus by itself; under systemd --user that
-    # socket (dbus.socket) listens before services start. With no notification server up
-    # yet, the daemon logs one line and tries again at the next fire time. After= would
-    # order nothing: a session starts graphical-session.target later, in a job of its own,
-    # and many sessions never start it. PartOf= would stop the daemon when a graphical
-    # session ends, and with WantedBy=default.target nothing would start it again until
-    # the user manager restarts.
+      [Unit]
+      Description=affirm: kind lines for the hard moments of No Contact, as desktop notifications
+      # No After= or PartOf=graphical-session.target, on purpose. The daemon needs only the
+      # session bus, and it finds $XDG_RUNTIME_DIR/bus by itself; under systemd --user that
+      # socket (dbus.socket) listens before services start. With no notification server up
+      # yet, the daemon logs one line and tries again at the next fire time. After= would
+      # order nothing: a session starts graphical-session.target later, in a job of its own,
+      # and many sessions never start it. PartOf= would stop the daemon when a graphical
+      # session ends, and with WantedBy=default.target nothing would start it again until
+      # the user manager restarts.
 
-    [Service]
-    Type=exec
-    ExecStart=\(systemdQuoted(binary)) run
-    # SIGHUP reloads the config (systemctl --user reload affirm.service).
-    ExecReload=/bin/kill -HUP $MAINPID
-    Restart=on-failure
-    RestartSec=10
-    # A bad option (64), a bad config (65), an unreadable corpus (66) or another daemon
-    # already running (75) stays so on a restart: fix it, then
-    # systemctl --user restart affirm.service.
-    RestartPreventExitStatus=64 65 66 75
+      [Service]
+      Type=exec
+      ExecStart=\(systemdQuoted(binary)) run
+      # SIGHUP reloads the config (systemctl --user reload affirm.service).
+      ExecReload=/bin/kill -HUP $MAINPID
+      Restart=on-failure
+      RestartSec=10
+      # A bad option (64), a bad config (65), an unreadable corpus (66) or another daemon
+      # already running (75) stays so on a restart: fix it, then
+      # systemctl --user restart affirm.service.
+      RestartPreventExitStatus=64 65 66 75
 
-    [Install]
-    WantedBy=default.target
+      [Install]
+      WantedBy=default.target
 
-    """
+      """
   }
 
   /// The XDG autostart entry that runs `binary run`, for sessions without systemd --user.

@@ -1,4 +1,5 @@
 public import AffirmCore
+
 /// Which lines a command works with: the `--corpus` paths when any are given (they replace
 /// everything), else the built-in corpus (unless the config says `builtin_corpus = false`)
 /// together with the config's own `corpus = [...]` files and directories.

@@ -1,5 +1,6 @@
-import TOML
 public import AffirmCore
+import TOML
+
 #if canImport(Glibc)
   import Glibc
 #endif

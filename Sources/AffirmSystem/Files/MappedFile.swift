@@ -1,4 +1,5 @@
 import AffirmCore
+
 #if canImport(Glibc)
   import Glibc
 #endif

@@ -1,4 +1,5 @@
 import AffirmCore
+
 #if canImport(Glibc)
   package import Glibc
 #elseif canImport(Darwin)
