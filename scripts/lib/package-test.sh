@@ -69,8 +69,11 @@ package_test() {
   user "$affirm" config init >/dev/null
   # send shows one line: dunst's history holds one more of affirm's, a line of the corpus.
   local shown_before shown body
+  # dunst keeps a notification in its history once it is closed.
+  dunstctl close-all
   shown_before=$(dunstctl history | jq '[.data[0][] | select(.appname.data == "affirm")] | length')
   user "$affirm" send --tag morning || package_fail "send exited $?"
+  dunstctl close-all
   shown=$(dunstctl history | jq '[.data[0][] | select(.appname.data == "affirm")] | length')
   ((shown == shown_before + 1)) || package_fail "the server holds $shown of affirm's lines, not $((shown_before + 1))"
   body=$(dunstctl history | jq -r '[.data[0][] | select(.appname.data == "affirm")][0].body.data')
