@@ -11,11 +11,12 @@ struct SimulatedHost: DaemonHost {
     case suspend(at: Instant, until: Instant)
     /// The wall clock is set to `to` when it reaches `at`.
     case step(at: Instant, to: Instant)
-    case reload(at: Instant, Result<Schedule, ConfigError>)
+    /// SIGHUP at `at`; the host's reload then gives this (read, or failed to read).
+    case reload(at: Instant, Result<DaemonSettings, ConfigError>)
     /// A button is pressed on a notification at `at`.
     case interaction(at: Instant)
     /// The system's zone file is replaced at `at`; the host's reload then gives `to`.
-    case zoneChange(at: Instant, to: Schedule)
+    case zoneChange(at: Instant, to: DaemonSettings)
   }
 
   var clock: Instant
@@ -29,7 +30,11 @@ struct SimulatedHost: DaemonHost {
   /// Slots whose next deliveries fail, and how many of them.
   var failingNext: [String: Int] = [:]
   var savedMarks: [String: Instant] = [:]
-  var reloadResult: Result<Schedule, ConfigError>?
+  var reloadResult: Result<DaemonSettings, ConfigError>?
+  /// Every set of settings the loop took, in order.
+  var adopted: [DaemonSettings] = []
+  /// What the state database says of `affirm pause`: held until then.
+  var pausedUntil: Instant?
   var interactions: [Instant] = []
   /// Every deadline the loop waited for, in order: its plan, as the waiter would see it.
   var waits: [Instant?] = []
@@ -63,9 +68,9 @@ struct SimulatedHost: DaemonHost {
       case .interaction(let at):
         clock = max(clock, at)
         return .interaction
-      case .zoneChange(let at, let schedule):
+      case .zoneChange(let at, let settings):
         clock = max(clock, at)
-        reloadResult = .success(schedule)
+        reloadResult = .success(settings)
         return .zoneChanged
       }
     }
@@ -82,6 +87,8 @@ struct SimulatedHost: DaemonHost {
     }
   }
 
+  mutating func pausedUntil(at now: Instant) -> Instant? { pausedUntil }
+
   mutating func deliver(_ fire: FireTime) -> Bool {
     attempts.append(fire)
     if failing.contains(fire.slot) { return false }
@@ -93,11 +100,23 @@ struct SimulatedHost: DaemonHost {
     return true
   }
 
-  mutating func reloadSchedule() throws -> Schedule { try reloadResult!.get() }
+  mutating func reloadSettings() throws -> DaemonSettings { try reloadResult!.get() }
+
+  mutating func adopt(_ settings: DaemonSettings) { adopted.append(settings) }
 
   mutating func saveMarks(_ marks: [String: Instant]) throws { savedMarks = marks }
 
   mutating func handleInteraction() { interactions.append(clock) }
+}
+
+/// Settings for `schedule` with a corpus that carries every tag its slots draw on.
+func settings(_ schedule: Schedule, config: Config? = nil) -> DaemonSettings {
+  let config = config ?? Config(slots: schedule.slots)
+  let tags = Set(config.slots.flatMap(\.tags)).sorted()
+  let text = tags.map { "[\($0)]\nA line for \($0).\n" }.joined()
+  return DaemonSettings(
+    config: config, schedule: schedule, corpus: Corpus(files: [CorpusParser().parse(Array(text.utf8), file: "c.txt")]),
+    corpusLabel: "c.txt")
 }
 
 func runDaemon(_ schedule: Schedule, _ host: inout SimulatedHost, marks: [String: Instant] = [:]) -> DaemonLoop {
@@ -232,7 +251,7 @@ struct DaemonLoopTests {
     // At 09:00 in Berlin (03:00 in New York) the system's zone becomes New York.
     var host = SimulatedHost(
       start: instant("2027-05-10T07:00:00+02:00"), end: instant("2027-05-11T12:00:00-04:00"),
-      events: [.zoneChange(at: instant("2027-05-10T09:00:00+02:00"), to: newYork)])
+      events: [.zoneChange(at: instant("2027-05-10T09:00:00+02:00"), to: settings(newYork))])
     let lines = LogLines()
     var loop = DaemonLoop(schedule: schedule, marks: [:], logger: Logger(label: "test", factory: { _ in lines }))
     #expect(loop.run(host: &host) == 0)
@@ -282,7 +301,9 @@ struct DaemonLoopTests {
         if savedWhenKilled == nil { savedWhenKilled = inner.savedMarks }
         return inner.deliver(fire)
       }
-      mutating func reloadSchedule() throws -> Schedule { try inner.reloadSchedule() }
+      mutating func pausedUntil(at now: Instant) -> Instant? { nil }
+      mutating func reloadSettings() throws -> DaemonSettings { try inner.reloadSettings() }
+      mutating func adopt(_ settings: DaemonSettings) {}
       mutating func saveMarks(_ marks: [String: Instant]) throws {
         if savedWhenKilled == nil { try inner.saveMarks(marks) }
       }
@@ -330,7 +351,7 @@ struct DaemonLoopTests {
       events: [
         .reload(
           at: instant("2027-05-10T09:00:00+02:00"), .failure(ConfigError(SourceLocation(file: "c", line: 1), "bad"))),
-        .reload(at: instant("2027-05-10T23:15:00+02:00"), .success(good)),
+        .reload(at: instant("2027-05-10T23:15:00+02:00"), .success(settings(good))),
       ])
     let loop = runDaemon(schedule, &host)
     #expect(loop.schedule == good)
