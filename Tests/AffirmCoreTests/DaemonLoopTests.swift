@@ -538,6 +538,30 @@ struct DaemonLoopTests {
     #expect(past.savedMarks["morning"] == instant("2027-05-10T08:00:00+02:00"))
   }
 
+  @Test("after a zone change, the next fire time and the quiet hours are both read in the new zone's local time")
+  func zoneChangeMovesFireAndQuietHours() throws {
+    // No `timezone`: the system's zone, Berlin until 09:00 Berlin time, then New York.
+    let config = try ConfigParser.parse(
+      Array("quiet = [\"11:30-12:30\"]\n[[slot]]\nname = \"noon\"\nat = [\"12:00\", \"13:00\"]\n".utf8),
+      file: "c.toml")
+    let berlin = config.schedule(environment: ["TZ": "Europe/Berlin"])
+    let newYork = config.schedule(environment: ["TZ": "America/New_York"])
+    let lines = LogLines()
+    var host = SimulatedHost(
+      start: instant("2027-05-10T07:00:00+02:00"), end: instant("2027-05-10T14:00:00-04:00"),
+      events: [.zoneChange(at: instant("2027-05-10T09:00:00+02:00"), to: settings(newYork, config: config))])
+    var loop = DaemonLoop(
+      settings: settings(berlin, config: config), marks: [:], logger: Logger(label: "test", factory: { _ in lines }))
+    #expect(loop.run(host: &host) == 0)
+    // Waiting for noon in Berlin when the zone changed; then for 12:00 and 13:00 in New York.
+    #expect(
+      Array(host.waits.compactMap { $0 }.prefix(3))
+        == ["2027-05-10T12:00:00+02:00", "2027-05-10T12:00:00-04:00", "2027-05-10T13:00:00-04:00"].map(instant))
+    // 12:00 in New York is quiet there (it is 18:00 in Berlin): held; 13:00 is shown.
+    #expect(lines.messages.filter { $0.hasPrefix("held:") } == ["held: quiet hours 11:30-12:30 slot=noon"])
+    #expect(host.attempts.map(\.instant) == [instant("2027-05-10T13:00:00-04:00")])
+  }
+
   @Test("a saved mark a day ahead (the clock was ahead) is clamped to now, logged once: delivered at the real time")
   func futureMark() {
     let start = instant("2027-05-10T07:00:00+02:00")
