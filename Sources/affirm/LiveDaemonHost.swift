@@ -5,13 +5,14 @@ public import AffirmSystem
 import Logging
 
 /// The daemon's real surroundings: the wall clock, the system waiter, the dispatcher (state
-/// database and libnotify) and the config file.
+/// database and libnotify) and the config file. Plumbing only: what is held and whether a
+/// reloaded config is taken, `DaemonLoop` decides.
 struct LiveDaemonHost: DaemonHost {
   let waiter: SystemWaiter
   var dispatcher: Dispatcher
   let notifier: SessionNotifier
-  /// Reads the config and the corpus again (SIGHUP).
-  let reload: () throws -> (Config, Schedule, any EntryCatalog)
+  /// Reads the config and the corpus again (SIGHUP, a new system zone).
+  let reload: () throws -> DaemonSettings
   let logger: Logger
   /// Runs GLib's main context inside the waiter's poll, for the buttons' callbacks.
   let pump: MainContextPump
@@ -20,7 +21,7 @@ struct LiveDaemonHost: DaemonHost {
   /// `pump` is what shows that libnotify loaded: a daemon without it could never deliver.
   init(
     waiter: SystemWaiter, pump: MainContextPump, dispatcher: Dispatcher, notifier: SessionNotifier, logger: Logger,
-    reload: @escaping () throws -> (Config, Schedule, any EntryCatalog)
+    reload: @escaping () throws -> DaemonSettings
   ) {
     self.waiter = waiter
     self.pump = pump
@@ -48,15 +49,12 @@ struct LiveDaemonHost: DaemonHost {
     }
   }
 
+  mutating func pausedUntil(at now: Instant) -> Instant? {
+    (try? dispatcher.store?.pausedUntil(now: now)) ?? nil
+  }
+
   mutating func deliver(_ fire: FireTime) -> Bool {
     let now = now()
-    let paused = (try? dispatcher.store?.pausedUntil(now: now)) ?? nil
-    let hold = Hold(
-      pausedUntil: paused, quiet: dispatcher.config.quiet, includesCritical: dispatcher.config.pauseIncludesCritical)
-    if let reason = hold.reason(for: fire.urgency, at: now, zone: dispatcher.zone) {
-      logger.info("held: \(reason)", metadata: ["slot": "\(fire.slot)"])
-      return false
-    }
     do {
       let outcome = try dispatcher.deliver(
         tags: fire.tags, urgency: fire.urgency, source: .slot(fire.slot), now: now, offeringResponses: true,
@@ -77,12 +75,12 @@ struct LiveDaemonHost: DaemonHost {
   /// Buttons left on screen after the daemon stops would record nothing: withdraw them.
   mutating func stopping() { notifier.withdrawButtons() }
 
-  mutating func reloadSchedule() throws -> Schedule {
-    let (config, schedule, corpus) = try reload()
-    dispatcher.config = config
-    dispatcher.corpus = corpus
-    dispatcher.zone = schedule.zone
-    return schedule
+  mutating func reloadSettings() throws -> DaemonSettings { try reload() }
+
+  mutating func adopt(_ settings: DaemonSettings) {
+    dispatcher.config = settings.config
+    dispatcher.corpus = settings.corpus
+    dispatcher.zone = settings.schedule.zone
   }
 
   mutating func saveMarks(_ marks: [String: Instant]) throws {

@@ -39,13 +39,20 @@ extension AffirmCommand {
       let environment = config.environment
       let paths = config.paths
 
-      let (loaded, corpus) = try reportingFailures { () throws -> (LoadedConfig, Corpus) in
+      let explicitPath = config.path
+      let options = corpusOptions
+      // The config and the corpus as they are on disk now; `DaemonLoop` judges them.
+      let readSettings = { (loaded: LoadedConfig) throws -> DaemonSettings in
+        let choice = options.choice(config: loaded.config)
+        return DaemonSettings(
+          config: loaded.config, schedule: loaded.config.schedule(environment: environment), corpus: try choice.load(),
+          corpusLabel: choice.label)
+      }
+      let (loaded, settings) = try reportingFailures { () throws -> (LoadedConfig, DaemonSettings) in
         let loaded = try config.load()
-        let corpus = try corpusOptions.choice(config: loaded.config).load()
-        if let problem = Picker(corpus: corpus).unknownSlotTags(in: loaded.config).first {
-          throw ConfigLoadError.invalid(problem)
-        }
-        return (loaded, corpus)
+        let settings = try readSettings(loaded)
+        if let problem = settings.problem { throw ConfigLoadError.invalid(problem) }
+        return (loaded, settings)
       }
       // libnotify is loaded here: a daemon that cannot load it could never show anything, so
       // it does not start (exit 69, with the sentence that says how to install it).
@@ -67,7 +74,6 @@ extension AffirmCommand {
           throw DaemonStartError.setup("refusing the lock file \(path): \(reason)")
         }
       }
-      let schedule = loaded.config.schedule(environment: environment)
       var store: StateStore?
       do {
         store = try StateStore.open(path: StateStore.defaultPath(paths: paths), now: SystemWaiter.now(), logger: logger)
@@ -78,27 +84,18 @@ extension AffirmCommand {
         logger.warning("\(StateStore.interruptedSentence(count: closed))")
       }
       let marks = (try? store?.marks()) ?? [:]
-      let explicitPath = config.path
-      let options = corpusOptions
-      logger.info("corpus: \(options.choice(config: loaded.config).label), \(corpus.entries.count) entries")
+      logger.info("corpus: \(settings.corpusLabel), \(settings.corpus.count) entries")
       var host = LiveDaemonHost(
         waiter: waiter, pump: pump,
         dispatcher: Dispatcher(
-          corpus: corpus, config: loaded.config, zone: schedule.zone, store: store, logger: logger),
+          corpus: settings.corpus, config: settings.config, zone: settings.schedule.zone, store: store, logger: logger),
         notifier: SessionNotifier(environment: environment, replacesPrevious: true), logger: logger,
         reload: {
           // The corpus is read again too, so an edited file of one's own lines takes effect.
-          let reloaded = try LoadedConfig.load(explicitPath: explicitPath, paths: paths)
-          let choice = options.choice(config: reloaded.config)
-          let corpus = try choice.load()
-          if let problem = Picker(corpus: corpus).unknownSlotTags(in: reloaded.config).first {
-            throw ConfigLoadError.invalid(problem)
-          }
-          logger.info("corpus: \(choice.label), \(corpus.entries.count) entries")
-          return (reloaded.config, reloaded.config.schedule(environment: environment), corpus)
+          try readSettings(LoadedConfig.load(explicitPath: explicitPath, paths: paths))
         })
       logger.info("config: \(loaded.path ?? "built-in default")")
-      var loop = DaemonLoop(schedule: schedule, marks: marks, logger: logger)
+      var loop = DaemonLoop(settings: settings, marks: marks, logger: logger)
       let status = loop.run(host: &host)
       withExtendedLifetime(lock) {}
       throw ExitCode(status)

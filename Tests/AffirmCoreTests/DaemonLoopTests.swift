@@ -14,11 +14,12 @@ struct SimulatedHost: DaemonHost {
     case suspend(at: Instant, until: Instant)
     /// The wall clock is set to `to` when it reaches `at`.
     case step(at: Instant, to: Instant)
-    case reload(at: Instant, Result<Schedule, ConfigError>)
+    /// SIGHUP at `at`; the host's reload then gives this (read, or failed to read).
+    case reload(at: Instant, Result<DaemonSettings, ConfigError>)
     /// A button is pressed on a notification at `at`.
     case interaction(at: Instant)
     /// The system's zone file is replaced at `at`; the host's reload then gives `to`.
-    case zoneChange(at: Instant, to: Schedule)
+    case zoneChange(at: Instant, to: DaemonSettings)
   }
 
   var clock: Instant
@@ -32,7 +33,11 @@ struct SimulatedHost: DaemonHost {
   /// Slots whose next deliveries fail, and how many of them.
   var failingNext: [String: Int] = [:]
   var savedMarks: [String: Instant] = [:]
-  var reloadResult: Result<Schedule, ConfigError>?
+  var reloadResult: Result<DaemonSettings, ConfigError>?
+  /// Every set of settings the loop took, in order.
+  var adopted: [DaemonSettings] = []
+  /// What the state database says of `affirm pause`: held until then.
+  var pausedUntil: Instant?
   var interactions: [Instant] = []
   /// Every deadline the loop waited for, in order: its plan, as the waiter would see it.
   var waits: [Instant?] = []
@@ -66,9 +71,9 @@ struct SimulatedHost: DaemonHost {
       case .interaction(let at):
         clock = max(clock, at)
         return .interaction
-      case .zoneChange(let at, let schedule):
+      case .zoneChange(let at, let settings):
         clock = max(clock, at)
-        reloadResult = .success(schedule)
+        reloadResult = .success(settings)
         return .zoneChanged
       }
     }
@@ -85,6 +90,8 @@ struct SimulatedHost: DaemonHost {
     }
   }
 
+  mutating func pausedUntil(at now: Instant) -> Instant? { pausedUntil }
+
   mutating func deliver(_ fire: FireTime) -> Bool {
     attempts.append(fire)
     if failing.contains(fire.slot) { return false }
@@ -96,11 +103,23 @@ struct SimulatedHost: DaemonHost {
     return true
   }
 
-  mutating func reloadSchedule() throws -> Schedule { try reloadResult!.get() }
+  mutating func reloadSettings() throws -> DaemonSettings { try reloadResult!.get() }
+
+  mutating func adopt(_ settings: DaemonSettings) { adopted.append(settings) }
 
   mutating func saveMarks(_ marks: [String: Instant]) throws { savedMarks = marks }
 
   mutating func handleInteraction() { interactions.append(clock) }
+}
+
+/// Settings for `schedule` with a corpus that carries every tag its slots draw on.
+func settings(_ schedule: Schedule, config: Config? = nil) -> DaemonSettings {
+  let config = config ?? Config(slots: schedule.slots)
+  let tags = Set(config.slots.flatMap(\.tags)).sorted()
+  let text = tags.map { "[\($0)]\nA line for \($0).\n" }.joined()
+  return DaemonSettings(
+    config: config, schedule: schedule, corpus: Corpus(files: [CorpusParser().parse(Array(text.utf8), file: "c.txt")]),
+    corpusLabel: "c.txt")
 }
 
 func runDaemon(_ schedule: Schedule, _ host: inout SimulatedHost, marks: [String: Instant] = [:]) -> DaemonLoop {
@@ -235,7 +254,7 @@ struct DaemonLoopTests {
     // At 09:00 in Berlin (03:00 in New York) the system's zone becomes New York.
     var host = SimulatedHost(
       start: instant("2027-05-10T07:00:00+02:00"), end: instant("2027-05-11T12:00:00-04:00"),
-      events: [.zoneChange(at: instant("2027-05-10T09:00:00+02:00"), to: newYork)])
+      events: [.zoneChange(at: instant("2027-05-10T09:00:00+02:00"), to: settings(newYork))])
     let lines = LogLines()
     var loop = DaemonLoop(schedule: schedule, marks: [:], logger: Logger(label: "test", factory: { _ in lines }))
     #expect(loop.run(host: &host) == 0)
@@ -285,7 +304,9 @@ struct DaemonLoopTests {
         if savedWhenKilled == nil { savedWhenKilled = inner.savedMarks }
         return inner.deliver(fire)
       }
-      mutating func reloadSchedule() throws -> Schedule { try inner.reloadSchedule() }
+      mutating func pausedUntil(at now: Instant) -> Instant? { nil }
+      mutating func reloadSettings() throws -> DaemonSettings { try inner.reloadSettings() }
+      mutating func adopt(_ settings: DaemonSettings) {}
       mutating func saveMarks(_ marks: [String: Instant]) throws {
         if savedWhenKilled == nil { try inner.saveMarks(marks) }
       }
@@ -333,7 +354,7 @@ struct DaemonLoopTests {
       events: [
         .reload(
           at: instant("2027-05-10T09:00:00+02:00"), .failure(ConfigError(SourceLocation(file: "c", line: 1), "bad"))),
-        .reload(at: instant("2027-05-10T23:15:00+02:00"), .success(good)),
+        .reload(at: instant("2027-05-10T23:15:00+02:00"), .success(settings(good))),
       ])
     let loop = runDaemon(schedule, &host)
     #expect(loop.schedule == good)
@@ -341,6 +362,207 @@ struct DaemonLoopTests {
       host.delivered.map { "\($0.slot) \(local($0, schedule))" } == [
         "morning 2027-05-10T08:00:00+02:00", "late-night 2027-05-10T23:00:00+02:00", "noon 2027-05-11T12:00:00+02:00",
       ])
+  }
+
+  @Test("a pause holds fire times below critical (logged, never asked of the host) and lets critical ones through")
+  func pauseHolds() throws {
+    // Paused until 07:00 the next morning: the morning of the 10th (normal) is held, the
+    // late-night nudges (critical) come, and the morning after the pause is shown.
+    let start = instant("2027-05-10T07:00:00+02:00")
+    let end = instant("2027-05-11T09:00:00+02:00")
+    let until = instant("2027-05-11T07:00:00+02:00")
+    let lines = LogLines()
+    var host = SimulatedHost(start: start, end: end)
+    host.pausedUntil = until
+    var loop = DaemonLoop(
+      settings: settings(schedule, config: Config.builtInDefault), marks: [:],
+      logger: Logger(label: "test", factory: { _ in lines }))
+    #expect(loop.run(host: &host) == 0)
+    let night = ["23:00", "23:30", "00:00", "00:30", "01:00", "01:30"].map {
+      "late-night 2027-05-\($0 < "12" ? "11" : "10")T\($0):00+02:00"
+    }
+    #expect(
+      host.attempts.map { "\($0.slot) \(local($0, schedule))" } == night + ["morning 2027-05-11T08:00:00+02:00"])
+    #expect(host.delivered == host.attempts)
+    #expect(
+      lines.messages.filter { $0.hasPrefix("held:") } == [
+        "held: paused until 2027-05-11T07:00:00+02:00 slot=morning"
+      ])
+    // The held morning is handled, not shown late when the pause ends.
+    #expect(host.savedMarks["morning"] == instant("2027-05-11T08:00:00+02:00"))
+
+    // pause_includes_critical: everything waits for the end of the pause.
+    var config = Config.builtInDefault
+    config.pauseIncludesCritical = true
+    var all = SimulatedHost(start: start, end: end)
+    all.pausedUntil = until
+    let allLines = LogLines()
+    var strict = DaemonLoop(
+      settings: settings(schedule, config: config), marks: [:],
+      logger: Logger(label: "test", factory: { _ in allLines }))
+    #expect(strict.run(host: &all) == 0)
+    #expect(all.attempts.map { "\($0.slot) \(local($0, schedule))" } == ["morning 2027-05-11T08:00:00+02:00"])
+    #expect(allLines.messages.filter { $0.hasPrefix("held: paused until") }.count == 7)
+  }
+
+  @Test("quiet hours that cross midnight hold what falls inside them, in local time; a critical slot still comes")
+  func quietHoursAcrossMidnight() throws {
+    let config = try ConfigParser.parse(
+      Array(
+        """
+        timezone = "Europe/Berlin"
+        quiet = ["23:00-01:00"]
+        [[slot]]
+        name = "evening"
+        from = "22:00"
+        until = "02:00"
+        every = "30m"
+        [[slot]]
+        name = "urge"
+        at = ["23:45"]
+        urgency = "critical"
+
+        """.utf8), file: "c.toml")
+    let quietSchedule = config.schedule(environment: [:])
+    let lines = LogLines()
+    var host = SimulatedHost(start: instant("2027-05-10T21:00:00+02:00"), end: instant("2027-05-11T03:00:00+02:00"))
+    var loop = DaemonLoop(
+      settings: settings(quietSchedule, config: config), marks: [:],
+      logger: Logger(label: "test", factory: { _ in lines }))
+    #expect(loop.run(host: &host) == 0)
+    #expect(
+      host.delivered.map { "\($0.slot) \(local($0, quietSchedule))" } == [
+        "evening 2027-05-10T22:00:00+02:00", "evening 2027-05-10T22:30:00+02:00", "urge 2027-05-10T23:45:00+02:00",
+        "evening 2027-05-11T01:00:00+02:00", "evening 2027-05-11T01:30:00+02:00",
+      ])
+    #expect(host.attempts == host.delivered)
+    // 23:00, 23:30, 00:00 and 00:30: on both sides of midnight.
+    #expect(
+      lines.messages.filter { $0.hasPrefix("held:") }
+        == Array(repeating: "held: quiet hours 23:00-01:00 slot=evening", count: 4))
+  }
+
+  @Test("a reload the loop rejects (a slot's tag no entry carries) keeps the old schedule and says why")
+  func rejectedReload() throws {
+    let config = try ConfigParser.parse(
+      Array("[[slot]]\nname = \"noon\"\nat = [\"12:00\"]\ntags = [\"nope\"]\n".utf8), file: "c.toml")
+    let corpus = Corpus(files: [CorpusParser().parse(Array("[morning]\nA line.\n".utf8), file: "c.txt")])
+    let bad = DaemonSettings(
+      config: config, schedule: config.schedule(environment: ["TZ": "Europe/Berlin"]), corpus: corpus,
+      corpusLabel: "c.txt")
+    let lines = LogLines()
+    var host = SimulatedHost(
+      start: instant("2027-05-10T07:00:00+02:00"), end: instant("2027-05-10T23:10:00+02:00"),
+      events: [.reload(at: instant("2027-05-10T09:00:00+02:00"), .success(bad))])
+    var loop = DaemonLoop(schedule: schedule, marks: [:], logger: Logger(label: "test", factory: { _ in lines }))
+    #expect(loop.run(host: &host) == 0)
+    #expect(loop.schedule == schedule)
+    #expect(host.adopted.isEmpty)
+    #expect(
+      lines.messages.filter { $0.hasPrefix("keeping the previous config") } == [
+        "keeping the previous config: c.toml:4:8: slot \"noon\" uses tag \"nope\" that no corpus entry carries "
+          + "(known tags: morning)"
+      ])
+    #expect(!lines.messages.contains { $0.hasPrefix("reloaded") })
+    // The old plan stands: no noon, the late-night nudge at 23:00.
+    #expect(
+      Array(host.waits.compactMap { $0 }.prefix(3))
+        == ["2027-05-10T08:00:00+02:00", "2027-05-10T23:00:00+02:00", "2027-05-10T23:00:00+02:00"].map(instant))
+    #expect(
+      host.delivered.map { "\($0.slot) \(local($0, schedule))" } == [
+        "morning 2027-05-10T08:00:00+02:00", "late-night 2027-05-10T23:00:00+02:00",
+      ])
+  }
+
+  @Test("an accepted reload re-plans at once and its quiet hours apply from then on")
+  func acceptedReload() throws {
+    let config = try ConfigParser.parse(
+      Array(
+        "quiet = [\"11:30-12:30\"]\n[[slot]]\nname = \"noon\"\nat = [\"12:00\", \"13:00\"]\ntags = [\"t\"]\n".utf8),
+      file: "c.toml")
+    let noon = config.schedule(environment: ["TZ": "Europe/Berlin"])
+    let lines = LogLines()
+    var host = SimulatedHost(
+      start: instant("2027-05-10T07:00:00+02:00"), end: instant("2027-05-10T23:10:00+02:00"),
+      events: [.reload(at: instant("2027-05-10T09:00:00+02:00"), .success(settings(noon, config: config)))])
+    var loop = DaemonLoop(schedule: schedule, marks: [:], logger: Logger(label: "test", factory: { _ in lines }))
+    #expect(loop.run(host: &host) == 0)
+    #expect(loop.schedule == noon)
+    #expect(loop.quiet == config.quiet)
+    #expect(host.adopted.map(\.schedule) == [noon])
+    // Waiting for 23:00 when the reload came; from then on, for noon's times.
+    #expect(
+      Array(host.waits.compactMap { $0 }.prefix(4))
+        == [
+          "2027-05-10T08:00:00+02:00", "2027-05-10T23:00:00+02:00", "2027-05-10T12:00:00+02:00",
+          "2027-05-10T13:00:00+02:00",
+        ]
+        .map(instant))
+    #expect(
+      host.attempts.map { "\($0.slot) \(local($0, schedule))" } == [
+        "morning 2027-05-10T08:00:00+02:00", "noon 2027-05-10T13:00:00+02:00",
+      ])
+    #expect(lines.messages.contains("held: quiet hours 11:30-12:30 slot=noon"))
+    #expect(lines.messages.contains("corpus: c.txt, 1 entries"))
+    #expect(
+      lines.messages.contains { $0.hasPrefix("reloaded") && $0.contains("next=2027-05-10T12:00:00+02:00 noon") },
+      "\(lines.messages)")
+  }
+
+  @Test("a clock stepped forward past a fire time follows the missed-time rule: within grace shown once, else dropped")
+  func clockStepForwardPastFire() {
+    func run(stepTo: String) -> (SimulatedHost, LogLines) {
+      let lines = LogLines()
+      var host = SimulatedHost(
+        start: instant("2027-05-10T07:00:00+02:00"), end: instant("2027-05-10T23:10:00+02:00"),
+        events: [.step(at: instant("2027-05-10T07:30:00+02:00"), to: instant(stepTo))])
+      var loop = DaemonLoop(schedule: schedule, marks: [:], logger: Logger(label: "test", factory: { _ in lines }))
+      #expect(loop.run(host: &host) == 0)
+      return (host, lines)
+    }
+    // 07:30 → 09:30: 08:00 is 1h30m late, within the slot's 2 h grace: shown once, at once.
+    let (within, withinLines) = run(stepTo: "2027-05-10T09:30:00+02:00")
+    #expect(
+      within.delivered.map { "\($0.slot) \(local($0, schedule))" } == [
+        "morning 2027-05-10T08:00:00+02:00", "late-night 2027-05-10T23:00:00+02:00",
+      ])
+    #expect(withinLines.messages.contains("the wall clock changed; recomputing fire times"))
+    #expect(
+      withinLines.messages.contains { $0.hasPrefix("catching up on a missed fire time") && $0.contains("slot=morning") }
+    )
+    // The plan after the step: 23:00, not 08:00 again.
+    #expect(
+      Array(within.waits.compactMap { $0 }.prefix(2))
+        == ["2027-05-10T08:00:00+02:00", "2027-05-10T23:00:00+02:00"].map(instant))
+    // 07:30 → 10:30: 2h30m late, past grace: dropped, and said so; the evening comes on time.
+    let (past, pastLines) = run(stepTo: "2027-05-10T10:30:00+02:00")
+    #expect(past.attempts.map { "\($0.slot) \(local($0, schedule))" } == ["late-night 2027-05-10T23:00:00+02:00"])
+    #expect(pastLines.messages.contains { $0.hasPrefix("dropping missed fire times") && $0.contains("slot=morning") })
+    #expect(past.savedMarks["morning"] == instant("2027-05-10T08:00:00+02:00"))
+  }
+
+  @Test("after a zone change, the next fire time and the quiet hours are both read in the new zone's local time")
+  func zoneChangeMovesFireAndQuietHours() throws {
+    // No `timezone`: the system's zone, Berlin until 09:00 Berlin time, then New York.
+    let config = try ConfigParser.parse(
+      Array("quiet = [\"11:30-12:30\"]\n[[slot]]\nname = \"noon\"\nat = [\"12:00\", \"13:00\"]\n".utf8),
+      file: "c.toml")
+    let berlin = config.schedule(environment: ["TZ": "Europe/Berlin"])
+    let newYork = config.schedule(environment: ["TZ": "America/New_York"])
+    let lines = LogLines()
+    var host = SimulatedHost(
+      start: instant("2027-05-10T07:00:00+02:00"), end: instant("2027-05-10T14:00:00-04:00"),
+      events: [.zoneChange(at: instant("2027-05-10T09:00:00+02:00"), to: settings(newYork, config: config))])
+    var loop = DaemonLoop(
+      settings: settings(berlin, config: config), marks: [:], logger: Logger(label: "test", factory: { _ in lines }))
+    #expect(loop.run(host: &host) == 0)
+    // Waiting for noon in Berlin when the zone changed; then for 12:00 and 13:00 in New York.
+    #expect(
+      Array(host.waits.compactMap { $0 }.prefix(3))
+        == ["2027-05-10T12:00:00+02:00", "2027-05-10T12:00:00-04:00", "2027-05-10T13:00:00-04:00"].map(instant))
+    // 12:00 in New York is quiet there (it is 18:00 in Berlin): held; 13:00 is shown.
+    #expect(lines.messages.filter { $0.hasPrefix("held:") } == ["held: quiet hours 11:30-12:30 slot=noon"])
+    #expect(host.attempts.map(\.instant) == [instant("2027-05-10T13:00:00-04:00")])
   }
 
   @Test("a saved mark a day ahead (the clock was ahead) is clamped to now, logged once: delivered at the real time")

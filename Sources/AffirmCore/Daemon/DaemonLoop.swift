@@ -16,17 +16,49 @@ public enum WakeReason: Sendable, Equatable {
   case interaction
 }
 
-/// Everything the daemon loop does to the world, so that a test can run a simulated week
-/// in milliseconds with an injected clock.
+/// What the daemon runs by: the config in force, its schedule and the corpus its slots draw
+/// from. The host reads it (at start, on SIGHUP, when the system's zone changes); the loop
+/// judges it and acts on it.
+public struct DaemonSettings: Sendable {
+  public var config: Config
+  /// The config's slots in its zone (or the system's, when it names none).
+  public var schedule: Schedule
+  public var corpus: any EntryCatalog
+  /// How the corpus is named in the log (`CorpusChoice.label`).
+  public var corpusLabel: String
+
+  public init(config: Config, schedule: Schedule, corpus: any EntryCatalog, corpusLabel: String) {
+    self.config = config
+    self.schedule = schedule
+    self.corpus = corpus
+    self.corpusLabel = corpusLabel
+  }
+
+  /// Why the daemon must not run by these settings, or nil: a slot whose tags no corpus
+  /// entry carries would fire and find nothing to show.
+  public var problem: ConfigError? { Picker(corpus: corpus).unknownSlotTags(in: config).first }
+}
+
+/// Everything the daemon loop learns from the world and does to it, so that a test can run a
+/// simulated week in milliseconds with an injected clock. The host reports facts and performs
+/// effects; what to make of them (which fire times are due, what is held, whether a reloaded
+/// config is taken) the loop decides.
 public protocol DaemonHost {
   /// The current wall-clock time.
   mutating func now() -> Instant
   /// Blocks until `deadline` (nil: until something else happens) or an event.
   mutating func wait(until deadline: Instant?) -> WakeReason
-  /// Shows one fire time's notification; returns whether the server accepted it.
+  /// Until when `affirm pause` holds notifications, as the state database says at `now`; nil
+  /// when not paused or when it cannot be read.
+  mutating func pausedUntil(at now: Instant) -> Instant?
+  /// Shows one fire time's notification; returns whether the server accepted it. Only asked
+  /// for fire times the loop does not hold.
   mutating func deliver(_ fire: FireTime) -> Bool
-  /// The schedule from a freshly read config (on SIGHUP) or the system's new zone.
-  mutating func reloadSchedule() throws -> Schedule
+  /// The config and the corpus read again (on SIGHUP, or for the system's new zone); throws
+  /// when either cannot be read or parsed. Nothing changes until `adopt` is called.
+  mutating func reloadSettings() throws -> DaemonSettings
+  /// Delivers by `settings` from now on: the loop has accepted them.
+  mutating func adopt(_ settings: DaemonSettings)
   /// Persists the last fire time handled for each slot.
   mutating func saveMarks(_ marks: [String: Instant]) throws
   /// Acts on what the notification server reported since the last call (buttons pressed,
@@ -40,9 +72,15 @@ extension DaemonHost {
   public mutating func stopping() {}
 }
 
-/// The daemon: next fire time → wait → deliver → record, with the missed-time policy.
+/// The daemon: next fire time → wait → hold or deliver → record. All of its policy lives here:
+/// missed times (caught up within grace, else dropped), holds (a pause, quiet hours) and
+/// whether a reloaded config is taken.
 public struct DaemonLoop {
   public private(set) var schedule: Schedule
+  /// Daily hours in which fire times below critical are held (the config's `quiet`).
+  public private(set) var quiet: [QuietHours]
+  /// Whether a pause or quiet hours hold critical fire times too.
+  public private(set) var pauseIncludesCritical: Bool
   /// The last fire time handled (delivered, failed or dropped) per slot: nothing at or before
   /// it fires again, so a restart or a clock stepped back never repeats a delivered time.
   public private(set) var marks: [String: Instant]
@@ -52,10 +90,20 @@ public struct DaemonLoop {
   /// stepped back while it ran: the one fire time not shown a second time when it comes round.
   var handledAhead: [String: Instant] = [:]
 
+  /// A loop over `schedule` that holds nothing but for a pause (critical fire times never).
   public init(schedule: Schedule, marks: [String: Instant], logger: Logger) {
     self.schedule = schedule
+    self.quiet = []
+    self.pauseIncludesCritical = false
     self.marks = marks
     self.logger = logger
+  }
+
+  /// A loop that runs by `settings` (already judged: see `DaemonSettings.problem`).
+  public init(settings: DaemonSettings, marks: [String: Instant], logger: Logger) {
+    self.init(schedule: settings.schedule, marks: marks, logger: logger)
+    quiet = settings.config.quiet
+    pauseIncludesCritical = settings.config.pauseIncludesCritical
   }
 
   /// Clamps every mark later than `now` to `now`, with one log line.
@@ -152,6 +200,11 @@ public struct DaemonLoop {
       // server may already be showing it) must not repeat it after a restart.
       save(&host)
       for fire in due {
+        let at = host.now()
+        if let reason = holdReason(for: fire, at: at, pausedUntil: host.pausedUntil(at: at)) {
+          logger.info("held: \(reason)", metadata: ["slot": "\(fire.slot)"])
+          continue
+        }
         if host.deliver(fire) {
           logger.info(
             "delivered", metadata: ["slot": "\(fire.slot)", "at": "\(ISO8601.format(fire.instant, in: schedule.zone))"])
@@ -166,24 +219,50 @@ public struct DaemonLoop {
       case .clockChanged:
         logger.info("the wall clock changed; recomputing fire times")
       case .zoneChanged, .reload:
-        do {
-          schedule = try host.reloadSchedule()
-          let next = nextFire(after: host.now())
-          logger.info(
-            "reloaded",
-            metadata: [
-              "zone": "\(schedule.zone.identifier)", "slots": "\(schedule.slots.count)",
-              "next": "\(next.map { ISO8601.format($0.instant, in: schedule.zone) + " " + $0.slot } ?? "none")",
-            ])
-        } catch {
-          logger.error("keeping the previous config: \(error)")
-        }
+        reload(&host)
       case .terminate:
         logger.info("stopping")
         host.stopping()
         return 0
       }
     }
+  }
+
+  /// Why `fire` is not shown at `now`, or nil when it is: a pause until a later time, or quiet
+  /// hours read in the schedule's zone. Critical fire times go through both unless
+  /// `pause_includes_critical` says otherwise, because those are the moments affirm is for.
+  public func holdReason(for fire: FireTime, at now: Instant, pausedUntil: Instant?) -> String? {
+    Hold(pausedUntil: pausedUntil, quiet: quiet, includesCritical: pauseIncludesCritical)
+      .reason(for: fire.urgency, at: now, zone: schedule.zone)
+  }
+
+  /// Takes the config and corpus the host reads again, or keeps the ones in force (and says
+  /// why) when they cannot be read or a slot would find nothing to show. Marks are kept: a
+  /// slot still present fires nothing it already handled, a new one starts now.
+  mutating func reload(_ host: inout some DaemonHost) {
+    let settings: DaemonSettings
+    do {
+      settings = try host.reloadSettings()
+    } catch {
+      logger.error("keeping the previous config: \(error)")
+      return
+    }
+    if let problem = settings.problem {
+      logger.error("keeping the previous config: \(problem)")
+      return
+    }
+    logger.info("corpus: \(settings.corpusLabel), \(settings.corpus.count) entries")
+    host.adopt(settings)
+    schedule = settings.schedule
+    quiet = settings.config.quiet
+    pauseIncludesCritical = settings.config.pauseIncludesCritical
+    let next = nextFire(after: host.now())
+    logger.info(
+      "reloaded",
+      metadata: [
+        "zone": "\(schedule.zone.identifier)", "slots": "\(schedule.slots.count)",
+        "next": "\(next.map { ISO8601.format($0.instant, in: schedule.zone) + " " + $0.slot } ?? "none")",
+      ])
   }
 
   private func save(_ host: inout some DaemonHost) {

@@ -18,15 +18,19 @@ public struct SimulatedDaemonHost: DaemonHost {
     return .deadline
   }
 
+  public mutating func pausedUntil(at now: Instant) -> Instant? { nil }
+
   public mutating func deliver(_ fire: FireTime) -> Bool {
     delivered += 1
     return true
   }
 
-  public mutating func reloadSchedule() throws -> Schedule {
+  public mutating func reloadSettings() throws -> DaemonSettings {
     struct NoReload: Error {}
     throw NoReload()
   }
+
+  public mutating func adopt(_ settings: DaemonSettings) {}
 
   public mutating func saveMarks(_ marks: [String: Instant]) throws {}
 
