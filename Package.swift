@@ -81,7 +81,7 @@ let package = Package(
     .testTarget(
       name: "AffirmCommandTests",
       dependencies: [
-        "affirm", "AffirmCore", "AffirmState", "AffirmSystem",
+        "affirm", "TOML", "AffirmCore", "AffirmState", "AffirmSystem",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),

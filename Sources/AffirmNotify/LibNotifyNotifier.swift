@@ -395,10 +395,11 @@ public final class LibNotifyNotifier: ServerAwareNotifier {
       connection, Self.serverName, "/org/freedesktop/Notifications", Self.serverName,
       method, nil, nil, G_DBUS_CALL_FLAGS_NONE, gint(timeout * 1000), nil, &error)
     guard reply == nil else { return reply }
-    let timedOut =
-      error.map { g_error_matches($0, g_io_error_quark(), G_IO_ERROR_TIMED_OUT) != 0 } ?? false
-    if timedOut {
-      g_error_free(error)
+    let failure = BusCallFailure(consuming: error)
+    switch failure.kind {
+    case .noOwner: throw .noServer
+    case .other: throw .rejected(failure.message)
+    case .timedOut:
       let pid = serverProcessID()
       // A stopped server (SIGSTOP, a debugger) will not answer: say so now. A running one
       // may only be busy: give it a little longer before giving up.
@@ -411,9 +412,6 @@ public final class LibNotifyNotifier: ServerAwareNotifier {
       }
       throw .serverNotResponding(pid: pid, seconds: timeout)
     }
-    let reason = consume(error)
-    if reason.contains("ServiceUnknown") || reason.contains("NameHasNoOwner") { throw .noServer }
-    throw .rejected(reason)
   }
 
   /// The pid of the server's connection, to name it in an error; nil where the bus won't say.
@@ -495,11 +493,52 @@ private func monotonicSeconds() -> Double {
   return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
-/// Turns a GError into its message and frees it: the one place GErrors end.
+/// Turns a GError into its message and frees it.
 private func consume(_ error: UnsafeMutablePointer<GError>?) -> String {
-  guard let error else { return "unknown error" }
-  defer { g_error_free(error) }
-  return error.pointee.message.map { String(cString: $0) } ?? "unknown error"
+  BusCallFailure(consuming: error).message
+}
+
+/// What a failed D-Bus call's GError says, read from its domain and code; frees it. The one
+/// place GErrors end.
+struct BusCallFailure {
+  enum Kind: Equatable {
+    /// The call's own timeout passed (G_IO_ERROR_TIMED_OUT): the server did not answer.
+    case timedOut
+    /// Nothing owns the name, and the bus cannot start anything for it
+    /// (org.freedesktop.DBus.Error.ServiceUnknown or .NameHasNoOwner).
+    case noOwner
+    /// Anything else: the message says what.
+    case other
+  }
+
+  var kind: Kind
+  /// GLib's message; for an error the remote side sent, "GDBus.Error:<name>: <text>".
+  var message: String
+
+  init(consuming error: UnsafeMutablePointer<GError>?) {
+    guard let error else {
+      kind = .other
+      message = "unknown error"
+      return
+    }
+    defer { g_error_free(error) }
+    kind = Self.kind(domain: error.pointee.domain, code: error.pointee.code)
+    message = error.pointee.message.map { String(cString: $0) } ?? "unknown error"
+  }
+
+  /// GDBus turns the bus's own error names (org.freedesktop.DBus.Error.*) into G_DBUS_ERROR
+  /// codes, so no message is read for them. A name GIO does not know (a server's own, such as
+  /// notification-daemon's MaxNotificationsExceeded) arrives as G_IO_ERROR_DBUS_ERROR with the
+  /// name only in the message: that is `.other`, shown with its message.
+  static func kind(domain: GQuark, code: gint) -> Kind {
+    if domain == g_io_error_quark() && code == G_IO_ERROR_TIMED_OUT { return .timedOut }
+    if domain == g_dbus_error_quark()
+      && (code == G_DBUS_ERROR_SERVICE_UNKNOWN || code == G_DBUS_ERROR_NAME_HAS_NO_OWNER)
+    {
+      return .noOwner
+    }
+    return .other
+  }
 }
 
 extension Urgency {

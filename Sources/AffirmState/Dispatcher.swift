@@ -21,25 +21,59 @@ public struct Dispatcher {
     self.logger = logger
   }
 
-  /// What happened to one delivery.
+  /// What happened to one delivery: whether it reached the screen, and whether it was recorded.
   public struct Outcome {
-    public var request: NotificationRequest
-    /// The server's id for it, when shown.
-    public var id: UInt32?
-    /// Set when the server did not show it.
-    public var deliveryError: DeliveryError?
-    /// Set when it was shown (or not) but could not be recorded.
-    public var stateError: StateError?
+    /// What was shown or tried; nil only with `.nothingEligible`.
+    public var request: NotificationRequest?
+    public var delivery: Delivery
+    /// Whether the state database took it. Success also where the dispatcher has no database:
+    /// the caller that opened none knows why (see `recordingAlsoFailed(_:)`).
+    public var recording: Result<Void, StateError>
 
     public init(
-      request: NotificationRequest, id: UInt32? = nil, deliveryError: DeliveryError? = nil,
-      stateError: StateError? = nil
+      request: NotificationRequest?, delivery: Delivery, recording: Result<Void, StateError> = .success(())
     ) {
       self.request = request
-      self.id = id
-      self.deliveryError = deliveryError
-      self.stateError = stateError
+      self.delivery = delivery
+      self.recording = recording
     }
+
+    /// The one failure a caller reports, when there is one. Not shown wins over not recorded:
+    /// a person who saw nothing is told that first, and a missing history row matters only
+    /// for a notification that did reach them. Of several recording failures the first kept
+    /// (see `recordingAlsoFailed(_:)`) wins: later ones usually repeat it.
+    public var failure: Failure? {
+      if case .notShown(let error) = delivery { return .notShown(error) }
+      if case .failure(let error) = recording { return .notRecorded(error) }
+      return nil
+    }
+
+    /// This outcome with `error` as its recording failure unless it already has one: for a
+    /// failure around the delivery (the database could not be opened, an answer to its
+    /// buttons could not be recorded).
+    public func recordingAlsoFailed(_ error: StateError?) -> Outcome {
+      guard let error, case .success = recording else { return self }
+      var outcome = self
+      outcome.recording = .failure(error)
+      return outcome
+    }
+  }
+
+  /// Whether a notification reached the server.
+  public enum Delivery: Equatable, Sendable {
+    /// Shown; the server's id for it.
+    case shown(id: UInt32)
+    /// Not shown, and why.
+    case notShown(DeliveryError)
+    /// Nothing was tried: no entry of the corpus could be picked (an answer to a button after
+    /// the corpus was reloaded without entries).
+    case nothingEligible
+  }
+
+  /// What a caller reports for an outcome (see `Outcome.failure`).
+  public enum Failure: Error, Equatable {
+    case notShown(DeliveryError)
+    case notRecorded(StateError)
   }
 
   /// The request a delivery would show, without recording anything (`--dry-run`).
@@ -84,31 +118,33 @@ public struct Dispatcher {
       marksMilestone: reservation?.marksMilestone ?? false
     )
     if offeringResponses && Response.offered(forTags: entry.tags) { request.responses = Response.allCases }
-    var deliveryError: DeliveryError?
-    var id: UInt32?
+    let delivery: Delivery
     do {
-      id = try show(request, notifier: notifier)
+      delivery = .shown(id: try show(request, notifier: notifier))
     } catch {
-      deliveryError = error
+      delivery = .notShown(error)
     }
     if let store, let reservation {
+      var failure: String?
+      if case .notShown(let error) = delivery { failure = error.description }
       do {
-        try store.complete(reservation, failure: deliveryError?.description)
+        try store.complete(reservation, failure: failure)
       } catch {
         stateError = stateError ?? error
       }
     }
-    return Outcome(request: request, id: id, deliveryError: deliveryError, stateError: stateError)
+    return Outcome(request: request, delivery: delivery, recording: stateError.map { .failure($0) } ?? .success(()))
   }
 
   /// Acts on a button the person pressed. "It passed" is recorded and thanked for;
   /// "I want to reach out" is the SOS flow: the urge is recorded and an urge line shown at
   /// once with critical urgency (with the buttons again when `offeringResponses`).
-  /// Returns the outcome of what was shown, and the error if recording failed.
+  /// The outcome is that of what was shown; its recording fails when the answer, or what
+  /// was shown for it, could not be recorded (the answer's failure first).
   public func respond(
     _ response: Response, now: Instant, offeringResponses: Bool, notifier: some Notifier,
     using generator: inout some RandomNumberGenerator
-  ) -> (outcome: Outcome?, stateError: StateError?) {
+  ) -> Outcome {
     var recordError: StateError?
     switch response {
     case .stayedStrong:
@@ -118,12 +154,13 @@ public struct Dispatcher {
         recordError = error
       }
       let request = Response.acknowledgement
+      let delivery: Delivery
       do {
-        let id = try show(request, notifier: notifier)
-        return (Outcome(request: request, id: id), recordError)
+        delivery = .shown(id: try show(request, notifier: notifier))
       } catch {
-        return (Outcome(request: request, deliveryError: error), recordError)
+        delivery = .notShown(error)
       }
+      return Outcome(request: request, delivery: delivery, recording: recordError.map { .failure($0) } ?? .success(()))
     case .reachOut:
       do {
         try store?.recordUrge(at: now, note: Response.reachOutNote)
@@ -138,8 +175,11 @@ public struct Dispatcher {
         ?? (try? deliver(
           tags: [], urgency: .critical, source: .sos, now: now, offeringResponses: offeringResponses,
           notifier: notifier, using: &generator))
-      return (outcome, recordError)
-
+        ?? Outcome(request: nil, delivery: .nothingEligible)
+      guard let recordError else { return outcome }
+      var answered = outcome
+      answered.recording = .failure(recordError)
+      return answered
     }
   }
 

@@ -102,7 +102,7 @@ extension StateStore {
         reservation = Reservation(id: db.lastInsertedRowID, entry: pick.entry, marksMilestone: marksMilestone)
         return .commit
       }
-      guard let reservation else { throw StateError.unavailable(path: path, reason: "no eligible entry") }
+      guard let reservation else { throw StateError.unavailable(path: path, cause: .noEligibleEntry) }
       return reservation
     } catch {
       throw StateError.wrapping(error, path: path)

@@ -41,10 +41,10 @@ public final class StateStore: @unchecked Sendable {
     do {
       try AtomicFile.makeDirectories(directory)
     } catch {
-      throw .unavailable(path: path, reason: error.reason)
+      throw .unavailable(path: path, cause: .system(errno: error.code))
     }
     if let problem = StateFileSafety.problem(path: path) {
-      throw .refused(path: path, reason: problem.description)
+      throw .refused(path: path, problem)
     }
     let store: StateStore
     do {
@@ -58,30 +58,24 @@ public final class StateStore: @unchecked Sendable {
   }
 
   private static func openOrMoveAside(path: String, now: Instant, logger: Logger) throws(StateError) -> StateStore {
-    let reason: String
-    do throws(StateStoreOpenFailure) {
+    let damage: StateError.Cause
+    do throws(StateError.Cause) {
       return try StateStore(path: path, logger: logger)
     } catch {
-      switch error {
-      case .unavailable(let why): throw .unavailable(path: path, reason: why)
-      case .unusable(let why): reason = why
-      }
+      guard error.isDamage else { throw .unavailable(path: path, cause: error) }
+      damage = error
     }
     let aside: String
     switch StateFileSafety.moveAside(path, stamp: now.seconds) {
     case .success(let name): aside = name
-    case .failure(let failure):
-      throw .unavailable(
-        path: path, reason: "\(reason), and it cannot be moved aside: \(String(cString: strerror(failure.code)))")
+    case .failure(let failure): throw .unavailable(path: path, cause: .stuck(damage, errno: failure.code))
     }
     for suffix in ["-wal", "-shm"] { _ = StateFileSafety.moveWithoutReplacing(path + suffix, to: aside + suffix) }
-    logger.error("the state database was unusable (\(reason)); moved it to \(aside) and started a fresh one")
-    do throws(StateStoreOpenFailure) {
+    logger.error("the state database was unusable (\(damage)); moved it to \(aside) and started a fresh one")
+    do throws(StateError.Cause) {
       return try StateStore(path: path, logger: logger)
     } catch {
-      switch error {
-      case .unavailable(let why), .unusable(let why): throw .unavailable(path: path, reason: why)
-      }
+      throw .unavailable(path: path, cause: error)
     }
   }
 
@@ -91,31 +85,29 @@ public final class StateStore: @unchecked Sendable {
     -> StateStore?
   {
     if let problem = StateFileSafety.problem(path: path) {
-      throw .refused(path: path, reason: problem.description)
+      throw .refused(path: path, problem)
     }
     var info = stat()
     guard lstat(path, &info) == 0 else {
       if errno == ENOENT { return nil }
-      throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+      throw .unreadable(path: path, cause: .system(errno: errno))
     }
     let store: StateStore
-    do throws(StateStoreOpenFailure) {
+    do throws(StateError.Cause) {
       store = try StateStore(path: path, readOnly: true, logger: logger)
     } catch {
-      switch error {
-      case .unavailable(let why), .unusable(let why): throw .unreadable(path: path, reason: why)
-      }
+      throw .unreadable(path: path, cause: error)
     }
     do {
       return try store.database.read { try $0.tableExists("delivery") } ? store : nil
     } catch let error as DatabaseError {
-      throw .unreadable(path: path, reason: error.message ?? "\(error.resultCode)")
+      throw .unreadable(path: path, cause: StateError.Cause(error))
     } catch {
-      throw .unreadable(path: path, reason: "\(error)")
+      throw .unreadable(path: path, cause: .other("\(error)"))
     }
   }
 
-  private init(path: String, readOnly: Bool = false, logger: Logger) throws(StateStoreOpenFailure) {
+  private init(path: String, readOnly: Bool = false, logger: Logger) throws(StateError.Cause) {
     self.path = path
     self.logger = logger
     if !readOnly { try Self.prepareFile(path) }
@@ -133,22 +125,17 @@ public final class StateStore: @unchecked Sendable {
       if !readOnly { try Self.setUpWAL(database, path: path) }
       let migrator = Self.migrator
       if try database.read({ try migrator.hasBeenSuperseded($0) }) {
-        throw StateStoreOpenFailure.unusable("it was written by a newer affirm (unknown schema)")
+        throw StateError.Cause.newerSchema
       }
       if !readOnly, try !database.read({ try migrator.hasCompletedMigrations($0) }) {
         try migrator.migrate(database)
       }
-    } catch let failure as StateStoreOpenFailure {
-      throw failure
+    } catch let cause as StateError.Cause {
+      throw cause
     } catch let error as DatabaseError {
-      switch error.resultCode {
-      case .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_FORMAT:
-        throw .unusable(error.message ?? "\(error.resultCode)")
-      default:
-        throw .unavailable(error.message ?? "\(error.resultCode)")
-      }
+      throw StateError.Cause(error)
     } catch {
-      throw .unavailable("\(error)")
+      throw .other("\(error)")
     }
   }
 
@@ -173,7 +160,7 @@ public final class StateStore: @unchecked Sendable {
 
   /// The file 0600, created before SQLite does (SQLite gives its -wal and -shm files the
   /// database file's mode), never through a symlink.
-  private static func prepareFile(_ path: String) throws(StateStoreOpenFailure) {
+  private static func prepareFile(_ path: String) throws(StateError.Cause) {
     // Only when missing: closing a descriptor of a database this process already has open
     // would drop its locks (see open).
     var info = stat()
@@ -182,7 +169,7 @@ public final class StateStore: @unchecked Sendable {
     if descriptor >= 0 {
       close(descriptor)
     } else if errno != EACCES && errno != EROFS && errno != EEXIST {
-      throw .unavailable(String(cString: strerror(errno)))
+      throw .system(errno: errno)
     }
   }
 
@@ -262,37 +249,102 @@ public final class StateStore: @unchecked Sendable {
   }
 }
 
-enum StateStoreOpenFailure: Error {
-  /// Not SQLite, damaged, or a newer schema: move aside and start afresh.
-  case unusable(String)
-  /// Permissions, a read-only or full disk: leave it alone and report.
-  case unavailable(String)
-}
-
 /// The state database could not be used; the notification may still have been shown.
 public enum StateError: UserFacingError, Equatable {
-  case unavailable(path: String, reason: String)
+  case unavailable(path: String, cause: Cause)
   /// A read-only command could not read it: what it would print would be a guess.
-  case unreadable(path: String, reason: String)
-  /// A symlink, or a directory others own or may write: never opened (see `StateFileProblem`).
-  case refused(path: String, reason: String)
-
-  public var exitStatus: Int32 { ExitStatus.temporaryFailure }
+  case unreadable(path: String, cause: Cause)
+  /// A symlink, or a directory others own or may write: never opened.
+  case refused(path: String, StateFileProblem)
 
   public var description: String {
     switch self {
-    case .unavailable(let path, let reason): "cannot use the state database \(path): \(reason)"
-    case .unreadable(let path, let reason): "the state cannot be read from \(path): \(reason)"
-    case .refused(let path, let reason): "refusing the state database \(path): \(reason)"
+    case .unavailable(let path, let cause): "cannot use the state database \(path): \(cause)"
+    case .unreadable(let path, let cause): "the state cannot be read from \(path): \(cause)"
+    case .refused(let path, let problem): "refusing the state database \(path): \(problem)"
+    }
+  }
+
+  public var path: String {
+    switch self {
+    case .unavailable(let path, _), .unreadable(let path, _), .refused(let path, _): path
+    }
+  }
+
+  /// Why, without the path: SQLite's message, errno's text, or the refusal's reason.
+  public var reason: String {
+    switch self {
+    case .unavailable(_, let cause), .unreadable(_, let cause): cause.description
+    case .refused(_, let problem): problem.description
+    }
+  }
+
+  /// Why the database could not be used, as far as the code tells causes apart. SQLite's
+  /// message is kept where there is one: it is what the user reads.
+  public indirect enum Cause: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Not an SQLite database, or a damaged one (SQLITE_NOTADB, SQLITE_CORRUPT,
+    /// SQLITE_FORMAT). Opening it for writing moves it aside and starts afresh.
+    case damaged(String)
+    /// Written by a newer affirm, with a schema this build does not know; moved aside alike.
+    case newerSchema
+    /// Damaged (or newer), and it could not be moved aside either: errno's code of the move.
+    case stuck(Cause, errno: Int32)
+    /// Another process held it past the busy timeout (SQLITE_BUSY, SQLITE_LOCKED).
+    case busy(String)
+    /// The disk or the file system is full (SQLITE_FULL).
+    case diskFull(String)
+    /// Not allowed: permissions, a read-only file system, a file that cannot be opened
+    /// (SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_AUTH).
+    case denied(String)
+    /// Any other SQLite error, with its message.
+    case sqlite(String)
+    /// A system call on the file or its directory failed: errno's code.
+    case system(errno: Int32)
+    /// There is no database yet.
+    case missing
+    /// No entry could be reserved.
+    case noEligibleEntry
+    /// Anything else, as it describes itself.
+    case other(String)
+
+    /// The cause of a GRDB error, by SQLite's primary result code.
+    init(_ error: DatabaseError) {
+      let message = error.message ?? "\(error.resultCode)"
+      switch error.resultCode {
+      case .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_FORMAT: self = .damaged(message)
+      case .SQLITE_BUSY, .SQLITE_LOCKED: self = .busy(message)
+      case .SQLITE_FULL: self = .diskFull(message)
+      case .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_AUTH: self = .denied(message)
+      default: self = .sqlite(message)
+      }
+    }
+
+    /// Whether the file itself is beyond use (so opening for writing moves it aside).
+    public var isDamage: Bool {
+      switch self {
+      case .damaged, .newerSchema: true
+      default: false
+      }
+    }
+
+    public var description: String {
+      switch self {
+      case .damaged(let message), .busy(let message), .diskFull(let message), .denied(let message),
+        .sqlite(let message), .other(let message):
+        message
+      case .newerSchema: "it was written by a newer affirm (unknown schema)"
+      case .stuck(let damage, let code): "\(damage), and it cannot be moved aside: \(String(cString: strerror(code)))"
+      case .system(let code): String(cString: strerror(code))
+      case .missing: "it does not exist yet"
+      case .noEligibleEntry: "no eligible entry"
+      }
     }
   }
 
   static func wrapping(_ error: any Error, path: String) -> StateError {
     if let error = error as? StateError { return error }
-    if let error = error as? DatabaseError {
-      return .unavailable(path: path, reason: error.message ?? "\(error.resultCode)")
-    }
-    return .unavailable(path: path, reason: "\(error)")
+    if let error = error as? DatabaseError { return .unavailable(path: path, cause: Cause(error)) }
+    return .unavailable(path: path, cause: .other("\(error)"))
   }
 }
 

@@ -62,7 +62,7 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     return try body()
   } catch let error as any UserFacingError {
     printError("affirm: \(error)")
-    throw ExitCode(error.exitStatus)
+    throw ExitCode(ExitStatus(for: error))
   }
 }
 

@@ -36,7 +36,7 @@ extension AffirmCommand {
         configProblems = [error.description]
       } catch {
         printError("affirm: \(error)")
-        throw ExitCode(error.exitStatus)
+        throw ExitCode(ExitStatus(for: error))
       }
       // The config's own corpus paths are checked together with the built-in lines; one that
       // cannot be read is reported at its place in the config, and the rest are still checked.
@@ -96,8 +96,8 @@ extension AffirmCommand {
       let count = problems.count + configProblems.count + emptiness.count + unreadable.count
 
       printError("affirm: \(count) problem\(count == 1 ? "" : "s") found")
-      throw ExitCode(
-        !unreadable.isEmpty ? ExitStatus.noInput : configProblems.isEmpty ? 1 : ExitStatus.dataError)
+      throw !unreadable.isEmpty
+        ? ExitCode(ExitStatus.noInput) : configProblems.isEmpty ? ExitCode.failure : ExitCode(ExitStatus.dataErr)
     }
 
     /// Lines per idea and tag: where the corpus is thin, at a glance.

@@ -65,6 +65,6 @@ struct CommandContext {
   func requireStore() throws -> StateStore {
     if let store = dispatcher.store { return store }
     throw stateError
-      ?? StateError.unavailable(path: StateStore.defaultPath(paths: paths), reason: "it does not exist yet")
+      ?? StateError.unavailable(path: StateStore.defaultPath(paths: paths), cause: .missing)
   }
 }

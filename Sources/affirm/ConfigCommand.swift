@@ -57,13 +57,6 @@ enum ConfigInitError: UserFacingError {
   case exists(String)
   case unwritable(String, String)
 
-  var exitStatus: Int32 {
-    switch self {
-    case .exists: 73  // EX_CANTCREAT
-    case .unwritable: 73
-    }
-  }
-
   var description: String {
     switch self {
     case .exists(let path): "\(path) already exists; affirm config init never overwrites it (see affirm config show)"

@@ -37,16 +37,16 @@ extension AffirmCommand {
       checkDaemon(&report, binary: binary)
       if let loaded { checkSchedule(&report, loaded.config) }
 
-      let status = configStatus ?? deliveryStatus ?? 0
+      let status = configStatus ?? deliveryStatus
       let others = report.problems + report.warnings
       var summary: String
-      if status == 0, let latest = recentFailures {
+      if status == nil, let latest = recentFailures {
         // The server answers, but answering is not showing: it refused the latest ones.
         summary = "The notification server answers now, but the latest delivery failed: \(latest)."
         if others > 0 {
           summary += " \(others) thing\(others == 1 ? "" : "s") above need\(others == 1 ? "s" : "") care."
         }
-      } else if status == 0 {
+      } else if status == nil {
         summary = "A notification can be shown now."
         if others > 0 {
           summary += " \(others) thing\(others == 1 ? "" : "s") above need\(others == 1 ? "s" : "") care."
@@ -58,11 +58,11 @@ extension AffirmCommand {
       }
       report.text("\n" + summary)
       print(report.output, terminator: "")
-      if status != 0 { throw ExitCode(status) }
+      if let status { throw ExitCode(status) }
     }
 
     /// libnotify, the bus and the server; 69 when a notification cannot reach a server.
-    func checkDelivery(_ report: inout DoctorReport) -> Int32? {
+    func checkDelivery(_ report: inout DoctorReport) -> ExitStatus? {
       let libnotifyLoaded = checkLibnotify(&report)
       let bus: SessionBus
       do throws(DeliveryError) {
@@ -86,12 +86,12 @@ extension AffirmCommand {
               + "which a terminal of the session prints:\necho $DBUS_SESSION_BUS_ADDRESS")
         }
         report.add(.problem, "notification server: not checked without a bus")
-        return ExitStatus.unavailable
+        return .unavailable
       }
       report.add(.ok, "session bus: found through \(bus.source)", details: [bus.address])
       guard libnotifyLoaded else {
         report.add(.problem, "notification server: not checked without libnotify")
-        return ExitStatus.unavailable
+        return .unavailable
       }
 
       let notifier = LibNotifyNotifier(bus: bus)
@@ -137,7 +137,7 @@ extension AffirmCommand {
             .problem, "notification server: none on the bus (nothing owns org.freedesktop.Notifications)",
             fix: "start one, such as dunst or mako, or log in to a desktop that has one (GNOME, KDE, Xfce)")
         }
-        return ExitStatus.unavailable
+        return .unavailable
       }
     }
 
@@ -160,7 +160,7 @@ extension AffirmCommand {
     }
 
     /// The config and the corpus; their exit status when affirm cannot work with them.
-    func checkConfig(_ report: inout DoctorReport) -> (LoadedConfig?, Int32?) {
+    func checkConfig(_ report: inout DoctorReport) -> (LoadedConfig?, ExitStatus?) {
       let loaded: LoadedConfig
       do throws(ConfigLoadError) {
         loaded = try config.load()
@@ -176,7 +176,7 @@ extension AffirmCommand {
             fix: "make it readable, or give another with --config")
         }
         _ = checkCorpus(&report, config: nil)
-        return (nil, error.exitStatus)
+        return (nil, ExitStatus(for: error))
       }
       let zone = loaded.config.schedule(environment: config.environment).zone.identifier
       let slots = "\(loaded.config.slots.count) slot\(loaded.config.slots.count == 1 ? "" : "s"), zone \(zone)"
@@ -190,7 +190,7 @@ extension AffirmCommand {
       return (loaded, checkCorpus(&report, config: loaded.config))
     }
 
-    func checkCorpus(_ report: inout DoctorReport, config: Config?) -> Int32? {
+    func checkCorpus(_ report: inout DoctorReport, config: Config?) -> ExitStatus? {
       let choice = corpus.choice(config: config ?? .builtInDefault)
       let loaded: Corpus
       let unreadable: [CorpusChoiceError]
@@ -200,7 +200,7 @@ extension AffirmCommand {
         report.add(
           .problem, "corpus: unreadable", details: [error.description],
           fix: "give a readable file or directory with --corpus")
-        return error.exitStatus
+        return ExitStatus(for: error)
       }
       for problem in unreadable {
         report.add(
@@ -210,7 +210,7 @@ extension AffirmCommand {
       let source = choice.label
       guard !loaded.entries.isEmpty else {
         report.add(.problem, "corpus: \(source) has no entries", fix: "affirm check shows why")
-        return unreadable.first?.exitStatus ?? ExitStatus.dataError
+        return unreadable.first.map { ExitStatus(for: $0) } ?? .dataErr
       }
       let tags = loaded.knownTags.map { tag in "\(tag) \(loaded.entries.count { $0.tags.contains(tag) })" }
       report.add(
@@ -228,8 +228,8 @@ extension AffirmCommand {
           details: unknown.map(\.description), fix: "change the slot's tags, or add entries that carry them")
       }
       // A path that cannot be read stops affirm run (66) before its slot tags matter.
-      if let first = unreadable.first { return first.exitStatus }
-      return unknown.isEmpty ? nil : ExitStatus.dataError
+      if let first = unreadable.first { return ExitStatus(for: first) }
+      return unknown.isEmpty ? nil : .dataErr
     }
 
     /// The state database's health, and the latest deliveries that failed. Returns the reason
@@ -269,7 +269,7 @@ extension AffirmCommand {
             + "a fresh one; or move it away yourself"
         report.add(
           .problem, "state database: unusable",
-          details: [path, isDirectory ? "it is a directory, not a database" : plainReason(error)], fix: fix)
+          details: [path, isDirectory ? "it is a directory, not a database" : error.reason], fix: fix)
         return nil
       }
     }
@@ -350,18 +350,6 @@ extension AffirmCommand {
         })
     }
   }
-}
-
-/// A state error's reason without the wrapping of an internal error type's description.
-func plainReason(_ error: StateError) -> String {
-  var reason: String
-  switch error {
-  case .unavailable(_, let why), .unreadable(_, let why), .refused(_, let why): reason = why
-  }
-  for wrapper in ["unusable(\"", "unavailable(\""] where reason.hasPrefix(wrapper) && reason.hasSuffix("\")") {
-    reason = String(reason.dropFirst(wrapper.count).dropLast(2))
-  }
-  return reason
 }
 
 /// Whether `affirm run` holds its instance lock: the pid in the lock file must be alive and

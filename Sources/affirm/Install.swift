@@ -178,7 +178,7 @@ extension AffirmCommand {
         printError(
           "affirm: affirm.service is enabled (\(stillEnabled.joined(separator: ", "))); disable it first, "
             + "then run affirm uninstall again:\n  \(DesktopFiles.disableCommand)")
-        throw ExitCode(ExitStatus.temporaryFailure)
+        throw ExitCode(ExitStatus.tempFail)
       }
       if !removedAny && !leftAlone {
         print("nothing to remove: affirm install has written nothing here")

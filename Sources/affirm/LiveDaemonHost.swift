@@ -42,10 +42,10 @@ struct LiveDaemonHost: DaemonHost {
     for event in notifier.takeEvents() {
       guard case .answered(_, let response) = event else { continue }
       logger.info("answered: \(response.label)")
-      let (outcome, stateError) = dispatcher.respond(
+      let outcome = dispatcher.respond(
         response, now: now(), offeringResponses: true, notifier: notifier, using: &generator)
-      if let error = stateError ?? outcome?.stateError { logger.error("\(error)") }
-      if let error = outcome?.deliveryError { logger.warning("not delivered: \(error)") }
+      if case .failure(let error) = outcome.recording { logger.error("\(error)") }
+      if case .notShown(let error) = outcome.delivery { logger.warning("not delivered: \(error)") }
     }
   }
 
@@ -60,8 +60,8 @@ struct LiveDaemonHost: DaemonHost {
         tags: fire.tags, urgency: fire.urgency, source: .slot(fire.slot), now: now, offeringResponses: true,
         notifier: notifier, using: &generator)
 
-      if let error = outcome.stateError { logger.error("\(error)") }
-      if let error = outcome.deliveryError {
+      if case .failure(let error) = outcome.recording { logger.error("\(error)") }
+      if case .notShown(let error) = outcome.delivery {
         logger.warning("not delivered: \(error)", metadata: ["slot": "\(fire.slot)"])
         return false
       }

@@ -98,6 +98,7 @@ extension AffirmCommand {
       var loop = DaemonLoop(settings: settings, marks: marks, logger: logger)
       let status = loop.run(host: &host)
       withExtendedLifetime(lock) {}
+      // The loop ends only when asked to stop (SIGTERM): a clean exit.
       throw ExitCode(status)
     }
   }
@@ -114,8 +115,6 @@ func bootstrapLogging(command: String) -> Logger {
 enum DaemonStartError: UserFacingError {
   case alreadyRunning(pid: Int32?)
   case setup(String)
-
-  var exitStatus: Int32 { ExitStatus.temporaryFailure }
 
   var description: String {
     switch self {

@@ -113,32 +113,32 @@ struct SendRequest: Equatable {
     }
     let notifier = SessionNotifier(environment: context.environment)
     try reportingFailures {
-      let outcome = try context.dispatcher.deliver(
+      var outcome = try context.dispatcher.deliver(
         tags: tags, urgency: urgency, expireTimeout: expireTimeout, source: .send, now: context.now,
         offeringResponses: wait, notifier: notifier, using: &generator)
-      if let error = outcome.deliveryError { throw error }
-      var stateError = outcome.stateError ?? context.stateError
-      if wait, let id = outcome.id {
+      if case .notShown(let error) = outcome.delivery { throw error }
+      outcome = outcome.recordingAlsoFailed(context.stateError)
+      if wait, case .shown(let id) = outcome.delivery {
         guard let event = try notifier.waitForAnswer(to: id, within: waitLimit) else {
           // Nobody answered in time: withdraw it, so no button is left that nobody hears.
           print("expired")
           if let server = notifier.server { try? notifier.withdraw(LiveNotification(id: id, server: server)) }
-          try outcome.check(openError: stateError)
+          try outcome.check()
           return
         }
         guard case .answered(_, let response) = event else {
           print("closed")
-          try outcome.check(openError: stateError)
+          try outcome.check()
           return
         }
         print(response.rawValue)
         let answer = context.dispatcher.respond(
           response, now: SystemWaiter.now(), offeringResponses: false, notifier: notifier, using: &generator)
-        stateError = stateError ?? answer.stateError ?? answer.outcome?.stateError
-        if let error = answer.outcome?.deliveryError { throw error }
+        if case .notShown(let error) = answer.delivery { throw error }
+        if case .failure(let error) = answer.recording { outcome = outcome.recordingAlsoFailed(error) }
       }
 
-      try outcome.check(openError: stateError)
+      try outcome.check()
     }
   }
 }
@@ -146,17 +146,19 @@ struct SendRequest: Equatable {
 extension Urgency: ExpressibleByArgument {}
 
 extension Dispatcher.Outcome {
-  /// Throws what went wrong: not shown (69) before not recorded (75).
-  func check(openError: StateError?) throws {
-    if let deliveryError { throw deliveryError }
-    if let error = stateError ?? openError { throw ShownButNotRecorded(underlying: error) }
+  /// Throws the outcome's `failure`: not shown as it is, not recorded as `ShownButNotRecorded`.
+  func check() throws {
+    switch failure {
+    case .notShown(let error): throw error
+    case .notRecorded(let error): throw ShownButNotRecorded(underlying: error)
+    case nil: return
+    }
   }
 }
 
 /// The notification was shown, but the state database could not record it.
 struct ShownButNotRecorded: UserFacingError {
   var underlying: StateError
-  var exitStatus: Int32 { ExitStatus.temporaryFailure }
   var description: String { "shown, but not recorded: \(underlying)" }
 }
 

@@ -64,20 +64,20 @@ extension AffirmCommand {
           offeringResponses: followUp != nil,
           notifier: notifier, using: &generator)
       }
-      say(TerminalText.visible(first.request.body))
+      say(TerminalText.visible(first.request?.body ?? ""))
       say("Noted in your history. Stay with yourself for a minute; this will pass.")
-      if let followUp, let span = Span(followUp), first.deliveryError == nil {
+      if let followUp, let span = Span(followUp), case .shown = first.delivery {
         say("One more line in \(span). Breathe.")
         let end = SystemWaiter.now().adding(seconds: span.seconds)
         while case let left = end.seconds - SystemWaiter.now().seconds, left > 0 {
           for case .answered(_, let response) in notifier.events(within: Double(left)) {
             let answer = context.dispatcher.respond(
               response, now: SystemWaiter.now(), offeringResponses: false, notifier: notifier, using: &generator)
-            if let error = answer.stateError ?? answer.outcome?.stateError { printError("affirm: \(error)") }
+            if case .failure(let error) = answer.recording { printError("affirm: \(error)") }
             say(
               response == .stayedStrong
                 ? "It passed. Thank you for staying with yourself."
-                : "Noted. \(TerminalText.visible(answer.outcome?.request.body ?? ""))")
+                : "Noted. \(TerminalText.visible(answer.request?.body ?? ""))")
           }
         }
         notifier.withdrawButtons()  // nobody will hear them once the follow-up is out
@@ -87,9 +87,9 @@ extension AffirmCommand {
             notifier: notifier,
             using: &generator)
         }
-        try reportingFailures { try second.check(openError: nil) }
+        try reportingFailures { try second.check() }
       }
-      try reportingFailures { try first.check(openError: recordError) }
+      try reportingFailures { try first.recordingAlsoFailed(recordError).check() }
     }
 
     /// One line, flushed at once, also into a pipe or a file: a SIGTERM while it stays for

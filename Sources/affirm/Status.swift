@@ -14,7 +14,12 @@ extension AffirmCommand {
     func run() throws {
       let context = try reportingFailures { try CommandContext(config: config, readOnly: true) }
       let settings = context.loaded.config
-      let paused = try reportingFailures { try context.readableStore()?.pausedUntil(now: context.now) }
+      let store = try reportingFailures { try context.readableStore() }
+      // Read here, not through the dispatcher (which words a summary without the count rather
+      // than fail a delivery): a count that cannot be read is an error, never left out.
+      let (paused, resets) = try reportingFailures {
+        (try store?.pausedUntil(now: context.now), try store?.resets() ?? [])
+      }
       if let paused {
         let critical = settings.pauseIncludesCritical ? "all notifications" : "all but critical ones"
         print("Paused until \(ISO8601.format(paused, in: context.zone)) (\(critical)).")
@@ -24,7 +29,9 @@ extension AffirmCommand {
       if !settings.quiet.isEmpty {
         print("Quiet hours: \(settings.quiet.map(\.description).joined(separator: ", ")).")
       }
-      if let count = context.dispatcher.noContact(), let day = count.day(on: context.today) {
+      if let count = NoContact.current(configured: settings.noContactSince, resets: resets),
+        let day = count.day(on: context.today)
+      {
         print("Day \(day) of no contact.")
       }
       let next = Schedule(slots: settings.slots, zone: context.zone).upcoming(after: context.now, count: 3)

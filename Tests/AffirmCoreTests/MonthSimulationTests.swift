@@ -65,13 +65,13 @@ struct MonthSimulationTests {
       let outcome = try dispatcher.deliver(
         tags: event.tags, urgency: .critical, source: event.source, now: event.at, notifier: notifier,
         using: &generator)
-      let entry = try #require(corpus.entries.first { $0.text == outcome.request.body })
+      let entry = try #require(corpus.entries.first { $0.text == outcome.request?.body })
       let key = ShuffleBag.key(forTags: event.tags)
       pools[key] = pools[key] ?? Set(corpus.eligible(forAnyOf: Set(event.tags)).map(\.id))
       deliveries.append(
         Delivery(
           at: event.at, entry: entry, tags: event.tags, source: "\(event.source)", night: night(of: event.at),
-          summary: outcome.request.summary))
+          summary: outcome.request?.summary ?? ""))
     }
     return Month(deliveries: deliveries, corpus: corpus, pools: pools)
   }

@@ -42,8 +42,8 @@ struct ResponseTests {
       let outcome = try dispatcher(store).deliver(
         tags: [tag], urgency: .normal, source: .send, now: now, offeringResponses: staying, notifier: notifier,
         using: &generator)
-      #expect(outcome.request.responses == expected, "\(tag), staying: \(staying)")
-      #expect(outcome.id == UInt32(notifier.shown.count))
+      #expect(outcome.request?.responses == expected, "\(tag), staying: \(staying)")
+      #expect(outcome.delivery == .shown(id: UInt32(notifier.shown.count)))
     }
     #expect(Response.allCases.map(\.label) == ["It passed", "I want to reach out"])
   }
@@ -53,10 +53,10 @@ struct ResponseTests {
     let (store, _) = try temporaryStore()
     let notifier = RecordingNotifier()
     var generator = SplitMix64(seed: 2)
-    let (outcome, stateError) = dispatcher(store).respond(
+    let outcome = dispatcher(store).respond(
       .stayedStrong, now: now, offeringResponses: true, notifier: notifier, using: &generator)
-    #expect(stateError == nil)
-    #expect(outcome?.request == Response.acknowledgement)
+    #expect(outcome.failure == nil)
+    #expect(outcome.request == Response.acknowledgement)
     #expect(notifier.shown == [Response.acknowledgement])
     #expect(Response.acknowledgement.urgency == .low && Response.acknowledgement.responses.isEmpty)
     #expect(try store.strengthCount() == 1)
@@ -70,10 +70,10 @@ struct ResponseTests {
     let notifier = RecordingNotifier()
     var generator = SplitMix64(seed: 3)
     for staying in [true, false] {
-      let (outcome, stateError) = dispatcher(store).respond(
+      let outcome = dispatcher(store).respond(
         .reachOut, now: now, offeringResponses: staying, notifier: notifier, using: &generator)
-      #expect(stateError == nil)
-      let request = try #require(outcome?.request)
+      #expect(outcome.failure == nil)
+      let request = try #require(outcome.request)
       #expect(request.tags == ["urge"])
       #expect(request.urgency == .critical)
       #expect(request.responses == (staying ? Response.allCases : []))
@@ -92,9 +92,9 @@ struct ResponseTests {
     let (store, _) = try temporaryStore()
     let notifier = RecordingNotifier()
     var generator = SplitMix64(seed: 4)
-    let (outcome, _) = dispatcher(store, corpus: entries(2, tag: "late-night")).respond(
+    let outcome = dispatcher(store, corpus: entries(2, tag: "late-night")).respond(
       .reachOut, now: now, offeringResponses: true, notifier: notifier, using: &generator)
-    #expect(outcome?.request.urgency == .critical)
+    #expect(outcome.request?.urgency == .critical)
     #expect(notifier.shown.count == 1)
     #expect(try store.urgeInstants() == [now])
   }
@@ -103,13 +103,68 @@ struct ResponseTests {
   func withoutStoreOrServer() throws {
     let notifier = RecordingNotifier()
     var generator = SplitMix64(seed: 5)
-    let (shown, _) = dispatcher(nil).respond(
+    let shown = dispatcher(nil).respond(
       .stayedStrong, now: now, offeringResponses: true, notifier: notifier, using: &generator)
-    #expect(shown?.deliveryError == nil && notifier.shown.count == 1)
+    #expect(shown.delivery == .shown(id: 1) && notifier.shown.count == 1)
     notifier.failure = .noServer
-    let (failed, _) = dispatcher(nil).respond(
+    let failed = dispatcher(nil).respond(
       .reachOut, now: now, offeringResponses: true, notifier: notifier, using: &generator)
-    #expect(failed?.deliveryError == .noServer)
+    #expect(failed.delivery == .notShown(.noServer))
+  }
+
+  @Test("an answer with no entry to show at all records the urge and says nothing was eligible")
+  func reachOutWithEmptyCorpus() throws {
+    let (store, _) = try temporaryStore()
+    let notifier = RecordingNotifier()
+    var generator = SplitMix64(seed: 6)
+    let outcome = dispatcher(store, corpus: []).respond(
+      .reachOut, now: now, offeringResponses: true, notifier: notifier, using: &generator)
+    #expect(outcome.delivery == .nothingEligible && outcome.request == nil && outcome.failure == nil)
+    #expect(notifier.shown.isEmpty)
+    #expect(try store.urgeInstants() == [now])
+  }
+}
+
+@Suite("which failure of a delivery is reported", .timeLimit(.minutes(2)))
+struct OutcomeFailureTests {
+  let request = NotificationRequest(summary: "s", body: "b", urgency: .normal, expireTimeout: -1, tags: [])
+  let first = StateError.unavailable(path: "/s", cause: .other("first"))
+  let second = StateError.unavailable(path: "/s", cause: .other("second"))
+
+  @Test("not shown wins over not recorded; shown and recorded is no failure")
+  func notShownFirst() {
+    let both = Dispatcher.Outcome(request: request, delivery: .notShown(.noServer), recording: .failure(first))
+    #expect(both.failure == .notShown(.noServer))
+    #expect(both.recordingAlsoFailed(second).failure == .notShown(.noServer))
+    let recordedOnlyFailed = Dispatcher.Outcome(request: request, delivery: .shown(id: 4), recording: .failure(first))
+    #expect(recordedOnlyFailed.failure == .notRecorded(first))
+    #expect(Dispatcher.Outcome(request: request, delivery: .shown(id: 4)).failure == nil)
+    #expect(Dispatcher.Outcome(request: nil, delivery: .nothingEligible).failure == nil)
+  }
+
+  @Test("of recording failures the outcome's own is kept; one added fills in only where it recorded fine")
+  func firstRecordingFailureKept() {
+    let failed = Dispatcher.Outcome(request: request, delivery: .shown(id: 1), recording: .failure(first))
+    #expect(failed.recordingAlsoFailed(second).failure == .notRecorded(first))
+    let recorded = Dispatcher.Outcome(request: request, delivery: .shown(id: 1))
+    #expect(recorded.recordingAlsoFailed(second).failure == .notRecorded(second))
+    #expect(recorded.recordingAlsoFailed(nil).failure == nil)
+  }
+
+  @Test("a failed show is recorded as failed, and a recording failure of the reservation is reported")
+  func deliverReportsBoth() throws {
+    let (store, _) = try temporaryStore()
+    let notifier = RecordingNotifier()
+    notifier.failure = .noServer
+    var generator = SplitMix64(seed: 7)
+    let dispatcher = Dispatcher(
+      corpus: catalog(entries(2, tag: "urge")), config: Config(slots: []), zone: .utc, store: store,
+      logger: quietLogger)
+    let outcome = try dispatcher.deliver(
+      tags: [], urgency: .normal, source: .send, now: Instant(seconds: 1_800_000_000), notifier: notifier,
+      using: &generator)
+    #expect(outcome.failure == .notShown(.noServer))
+    if case .failure = outcome.recording { Issue.record("a failed show is still recorded (as failed)") }
   }
 }
 

@@ -73,6 +73,28 @@ struct StateSafetyTests {
     #expect(try Data(contentsOf: URL(fileURLWithPath: home.database)) == Data(repeating: 0x42, count: 4096))
   }
 
+  @Test("a database damaged past its first page: status, history and stats report it and exit 75, never a guess")
+  func damagedTable() throws {
+    let home = try Home()
+    #expect(try home.run(["reset", "--date", "2026-11-01"]).status == 0)
+    #expect(try home.run(["pause", "2h"]).status == 0)
+    // The streak table's page overwritten: the file still opens, and its header and schema read.
+    let pageSize = try #require(Int(try home.query("PRAGMA page_size")))
+    let page = try #require(Int(try home.query("SELECT rootpage FROM sqlite_master WHERE name = 'streak'")))
+    let file = try #require(FileHandle(forWritingAtPath: home.database))
+    try file.seek(toOffset: UInt64((page - 1) * pageSize))
+    try file.write(contentsOf: Data(repeating: 0x42, count: pageSize))
+    try file.close()
+    for command in ["status", "history", "stats"] {
+      let result = try home.run([command])
+      #expect(result.status == 75, "\(command): \(result.stdout)")
+      #expect(!result.stdout.contains("nothing yet") && !result.stdout.contains("No day count"), "\(command)")
+      #expect(
+        result.stderr == "affirm: cannot use the state database \(home.database): database disk image is malformed\n",
+        "\(command): \(result.stderr)")
+    }
+  }
+
   @Test(
     "a read-only state directory with no -shm file: status, history and stats say so and exit 75, never \"Not paused.\"",
     .enabled(if: canDropPrivileges || getuid() != 0, "needs setpriv to drop root's privileges"))

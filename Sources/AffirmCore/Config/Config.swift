@@ -153,6 +153,5 @@ public struct ConfigError: UserFacingError, Equatable {
     self.message = message
   }
 
-  public var exitStatus: Int32 { ExitStatus.dataError }
   public var description: String { "\(location): \(message)" }
 }

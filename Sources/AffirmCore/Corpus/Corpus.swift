@@ -45,8 +45,6 @@ public enum CorpusLoadError: UserFacingError, Equatable {
   case unreadable(path: String, reason: String)
   case noCorpusFiles(directory: String)
 
-  public var exitStatus: Int32 { ExitStatus.noInput }
-
   public var description: String {
     switch self {
     case .unreadable(let path, let reason): "cannot read corpus \(path): \(reason)"

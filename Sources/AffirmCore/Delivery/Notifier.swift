@@ -22,8 +22,6 @@ public enum DeliveryError: UserFacingError, Equatable {
   /// The server answered the call with an error.
   case rejected(String)
 
-  public var exitStatus: Int32 { ExitStatus.unavailable }
-
   public var description: String {
     switch self {
     case .libnotifyUnavailable(let reason):

@@ -23,13 +23,6 @@ public enum SelectionError: UserFacingError, Equatable {
   case unknownTags([String], known: [String])
   case noEligibleEntry(tags: [String])
 
-  public var exitStatus: Int32 {
-    switch self {
-    case .unknownTags: ExitStatus.usage
-    case .noEligibleEntry: ExitStatus.dataError
-    }
-  }
-
   public var description: String {
     switch self {
     case .unknownTags(let unknown, let known):

@@ -77,13 +77,6 @@ public enum ConfigLoadError: UserFacingError, Equatable {
   case unreadable(path: String, reason: String)
   case invalid(ConfigError)
 
-  public var exitStatus: Int32 {
-    switch self {
-    case .unreadable: ExitStatus.noInput
-    case .invalid: ExitStatus.dataError
-    }
-  }
-
   public var description: String {
     switch self {
     case .unreadable(let path, let reason): "cannot read config \(path): \(reason)"

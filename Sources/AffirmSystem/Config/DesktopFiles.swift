@@ -344,15 +344,6 @@ public enum DesktopFileError: UserFacingError, Equatable {
   /// The binary's path cannot go into the file.
   case unsuitableBinary(path: String, reason: String)
 
-  public var exitStatus: Int32 {
-    switch self {
-    case .foreign, .unwritable, .unremovable: 73  // EX_CANTCREAT
-    case .unreadable: ExitStatus.noInput
-    case .noHome: 78  // EX_CONFIG
-    case .noExecutable, .unsuitableBinary: ExitStatus.usage
-    }
-  }
-
   public var description: String {
     switch self {
     case .foreign(let path, true):

@@ -105,8 +105,6 @@ public struct CorpusChoiceError: UserFacingError, Equatable {
     self.error = error
   }
 
-  public var exitStatus: Int32 { error.exitStatus }
-
   public var description: String {
     guard let source else { return error.description }
     return "\(source.location): \(error) (listed in corpus as \(quotedString(source.written)))"

@@ -47,10 +47,13 @@ package enum AtomicFile {
 /// A file that could not be written, with errno's reason.
 public struct FileWriteError: Error, CustomStringConvertible, Equatable {
   public var path: String
+  /// errno's code.
+  public var code: Int32
   public var reason: String
 
   package init(path: String, errno code: Int32) {
     self.path = path
+    self.code = code
     reason = String(cString: strerror(code))
   }
 

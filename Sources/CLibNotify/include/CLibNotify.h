@@ -84,6 +84,8 @@ typedef unsigned int NotifyUrgency;
 #define G_BUS_TYPE_SESSION ((GBusType)2)
 #define G_DBUS_CALL_FLAGS_NONE ((GDBusCallFlags)0)
 #define G_IO_ERROR_TIMED_OUT ((gint)24)
+#define G_DBUS_ERROR_SERVICE_UNKNOWN ((gint)2)
+#define G_DBUS_ERROR_NAME_HAS_NO_OWNER ((gint)3)
 #define NOTIFY_URGENCY_LOW ((NotifyUrgency)0)
 #define NOTIFY_URGENCY_NORMAL ((NotifyUrgency)1)
 #define NOTIFY_URGENCY_CRITICAL ((NotifyUrgency)2)
@@ -140,6 +142,7 @@ typedef unsigned int NotifyUrgency;
   X(void, g_object_unref, (gpointer object))                                                                       \
   /* GIO: the bus */                                                                                               \
   X(GQuark, g_io_error_quark, (void))                                                                              \
+  X(GQuark, g_dbus_error_quark, (void))                                                                            \
   X(GCancellable *, g_cancellable_new, (void))                                                                     \
   X(void, g_cancellable_cancel, (GCancellable * cancellable))                                                      \
   X(void, g_bus_get, (GBusType bus_type, GCancellable * cancellable, GAsyncReadyCallback callback, gpointer user_data)) \
@@ -317,6 +320,7 @@ static inline const gchar **g_variant_get_strv(GVariant *value, gsize *length) {
 
 static inline void g_object_unref(gpointer object) { affirm_libnotify(__func__)->g_object_unref(object); }
 static inline GQuark g_io_error_quark(void) { return affirm_libnotify(__func__)->g_io_error_quark(); }
+static inline GQuark g_dbus_error_quark(void) { return affirm_libnotify(__func__)->g_dbus_error_quark(); }
 static inline GCancellable *g_cancellable_new(void) { return affirm_libnotify(__func__)->g_cancellable_new(); }
 
 static inline void g_cancellable_cancel(GCancellable *cancellable) {
