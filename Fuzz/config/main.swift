@@ -3,8 +3,9 @@
 // Every `timezone` name counts as a known zone (the parser reads no zone database), so
 // any name the TOML can spell reaches the checks and the round trip through `config show`.
 
-@testable import AffirmCore
 import TOML
+
+@testable import AffirmCore
 
 /// The zone database the config is checked against: it knows every name.
 func anyZone(_: String) -> Bool { true }

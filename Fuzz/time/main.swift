@@ -1,13 +1,15 @@
 // libFuzzer target: wall times, durations, dates and ISO 8601 date-times as text.
 
-@testable import AffirmCore
 import Glibc
+
+@testable import AffirmCore
 
 /// A zone with DST, read once; UTC when the zone database is missing. AffirmCore reads no
 /// files (AffirmSystem's `TimeZoneRules.named` does), so the harness reads the TZif bytes.
-let berlin = zoneFile("/usr/share/zoneinfo/Europe/Berlin").flatMap {
-  try? TimeZoneRules.parse(tzif: $0, identifier: "Europe/Berlin")
-} ?? .utc
+let berlin =
+  zoneFile("/usr/share/zoneinfo/Europe/Berlin").flatMap {
+    try? TimeZoneRules.parse(tzif: $0, identifier: "Europe/Berlin")
+  } ?? .utc
 
 /// The bytes of the file at `path`, or nil when it cannot be read.
 func zoneFile(_ path: String) -> [UInt8]? {
