@@ -1,5 +1,7 @@
 // libFuzzer target: the corpus parser, and the duplicate detection over what it yields.
 
+@testable import AffirmCore
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCorpus(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let bytes = UnsafeBufferPointer(start: data, count: size)

@@ -1,7 +1,29 @@
 // libFuzzer target: wall times, durations, dates and ISO 8601 date-times as text.
 
-/// A zone with DST, read once; UTC when the zone database is missing.
-let berlin = TimeZoneRules.named("Europe/Berlin") ?? .utc
+import Glibc
+
+@testable import AffirmCore
+
+/// A zone with DST, read once; UTC when the zone database is missing. AffirmCore reads no
+/// files (AffirmSystem's `TimeZoneRules.named` does), so the harness reads the TZif bytes.
+let berlin =
+  zoneFile("/usr/share/zoneinfo/Europe/Berlin").flatMap {
+    try? TimeZoneRules.parse(tzif: $0, identifier: "Europe/Berlin")
+  } ?? .utc
+
+/// The bytes of the file at `path`, or nil when it cannot be read.
+func zoneFile(_ path: String) -> [UInt8]? {
+  guard let file = fopen(path, "rb") else { return nil }
+  defer { fclose(file) }
+  var bytes: [UInt8] = []
+  var buffer = [UInt8](repeating: 0, count: 4096)
+  while true {
+    let count = fread(&buffer, 1, buffer.count, file)
+    if count == 0 { break }
+    bytes += buffer[..<count]
+  }
+  return ferror(file) == 0 ? bytes : nil
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTime(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -1,5 +1,7 @@
 // libFuzzer target: TZif files (RFC 8536) and the POSIX TZ rules of their footers.
 
+@testable import AffirmCore
+
 /// Instants from 1900 to 2100 and a few far ones, as the schedule could ask for.
 let instants: [Int64] = [
   -2_208_988_800, -1_000_000_000, -1, 0, 1, 1_000_000_000, 1_806_000_000, 2_147_483_647, 2_147_483_648,
