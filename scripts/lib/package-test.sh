@@ -12,6 +12,10 @@ as_root() { if ((EUID == 0)); then "$@"; else sudo "$@"; fi; }
 
 package_fail() {
   echo "scripts/test: package: $*" >&2
+  # Leave the machine as it was: the package this test installed goes again.
+  if [[ ${package_installed:-false} == true ]]; then
+    DEBIAN_FRONTEND=noninteractive as_root apt-get purge -y -q affirm >/dev/null 2>&1 || true
+  fi
   exit 1
 }
 
@@ -62,6 +66,7 @@ package_test() {
   mkdir -p "$home"
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q "$deb1" >"$work/install.log" 2>&1 ||
     package_fail "apt-get install: $(tail -5 "$work/install.log")"
+  package_installed=true
   dpkg -L affirm | sort >"$work/files"
   local affirm=/usr/bin/affirm
   [[ $("$affirm" --version) == "$version" ]] || package_fail "installed --version: $("$affirm" --version)"
@@ -120,6 +125,7 @@ package_test() {
   (cd "$home" && find . -type f -exec sha256sum {} + | sort) >"$work/home-before"
   DEBIAN_FRONTEND=noninteractive as_root apt-get purge -y -q affirm >"$work/purge.log" 2>&1 ||
     package_fail "purge: $(tail -5 "$work/purge.log")"
+  package_installed=false
   local path left=()
   while read -r path; do
     [[ $path == /. ]] && continue
