@@ -12,3 +12,14 @@ struct NotificationStackTests {
       "AFFIRM_TEST_STACK=required, but \(Stack.missing.joined(separator: ", ")) unset: run through scripts/test")
   }
 }
+
+extension Trait where Self == ConditionTrait {
+  /// For suites that show notifications, on the shared stack or on buses and servers of their
+  /// own (dbus-daemon, dunst under Xvfb, the python3-gi fake server): skipped, saying why, where
+  /// scripts/test did not start the stack; never skipped when it is required.
+  static var needsNotificationStack: Self {
+    .enabled(
+      if: Stack.suitesNeedingItRun,
+      "needs the notification stack scripts/test starts (dunst under Xvfb on a private D-Bus)")
+  }
+}

@@ -1,5 +1,4 @@
 import Foundation
-import Testing
 
 /// Runs the built binary the way a user, cron or a script would.
 package enum Affirm {

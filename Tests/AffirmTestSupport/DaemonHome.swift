@@ -1,5 +1,4 @@
 package import Foundation
-import Testing
 
 /// The local wall-clock time `seconds` from now in UTC, as `HH:MM:SS`.
 package func utcTime(secondsFromNow seconds: Int) -> String {
@@ -119,7 +118,7 @@ extension DaemonHome {
   /// Runs one statement through the sqlite3 shell; its output, trimmed.
   package func query(_ sql: String) throws -> String {
     let result = try runProcess("/usr/bin/sqlite3", ["-bail", database, sql])
-    try #require(result.status == 0, "sqlite3: \(result.stderr)")
+    try check(result.status == 0, "sqlite3: \(result.stderr)")
     return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
@@ -134,7 +133,7 @@ extension DaemonHome {
         "-bail", "-separator", "\u{1f}", "-nullvalue", "\u{1e}", database,
         "SELECT source, entry, body, status, reason FROM delivery ORDER BY id",
       ])
-    try #require(result.status == 0, "sqlite3: \(result.stderr)")
+    try check(result.status == 0, "sqlite3: \(result.stderr)")
     return result.stdout.split(separator: "\n").map { line in
       let fields = line.split(separator: "\u{1f}", omittingEmptySubsequences: false).map(String.init)
       return DeliveryRow(

@@ -1,5 +1,4 @@
 import Foundation
-import Testing
 
 /// Tests/Fixtures/fake-notification-server.py on a bus of its own: a server with chosen
 /// capabilities that logs each Notify call as it arrived (actions, replaces_id).

@@ -1,5 +1,4 @@
 package import Foundation
-import Testing
 
 /// A home directory for install and uninstall: nothing outside it is touched.
 package struct InstallHome {

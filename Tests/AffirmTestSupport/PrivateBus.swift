@@ -1,5 +1,4 @@
 import Foundation
-import Testing
 
 /// A second private session bus, for the failure modes the shared stack must not suffer.
 package final class PrivateBus {
@@ -23,7 +22,7 @@ package final class PrivateBus {
         Affirm.packageRoot + "/scripts/lib/common.sh", config, "session", socket, "",
         allowingEveryUser ? "every-user" : "",
       ])
-    try #require(written.status == 0, "write_bus_config: \(written.stderr)")
+    try check(written.status == 0, "write_bus_config: \(written.stderr)")
     daemon = try ChildProcess("/usr/bin/dbus-daemon", ["--config-file=\(config)", "--nofork", "--nopidfile"])
     address = "unix:path=\(socket)"
     try waitForBus()
@@ -47,8 +46,8 @@ package final class PrivateBus {
   /// Starts dunst on this bus (on the suite's Xvfb display) and waits until it owns the name;
   /// `config` replaces the suite's dunstrc, and `log` receives every notification (`-print`).
   package func startDunst(config: String? = nil, log: String? = nil) throws -> ChildProcess {
-    let display = try #require(Stack.environment["DISPLAY"], "run the suite through scripts/test (it starts Xvfb)")
-    let config = try config ?? #require(Stack.environment["AFFIRM_TEST_DUNSTRC"], "run the suite through scripts/test")
+    let display = try required(Stack.environment["DISPLAY"], "run the suite through scripts/test (it starts Xvfb)")
+    let config = try config ?? required(Stack.environment["AFFIRM_TEST_DUNSTRC"], "run the suite through scripts/test")
     let dunst = try ChildProcess(
       "/usr/bin/dunst", ["-config", config] + (log == nil ? [] : ["-print"]),
       environment: ["DISPLAY": display, "DBUS_SESSION_BUS_ADDRESS": address, "HOME": directory.path],

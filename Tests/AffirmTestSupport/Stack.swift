@@ -1,5 +1,4 @@
 import Foundation
-package import Testing
 
 /// The private notification stack scripts/test started, read through dunst's `-print` log.
 ///
@@ -26,13 +25,13 @@ package enum Stack {
 
   /// The log dunst writes every notification to; tests fail clearly when scripts/test did not start one.
   package static func dunstLog() throws -> String {
-    try #require(
+    try required(
       environment["AFFIRM_TEST_DUNST_LOG"],
       "no notification server: run the suite through scripts/test, which starts dunst on a private bus")
   }
 
   package static func busAddress() throws -> String {
-    try #require(environment["DBUS_SESSION_BUS_ADDRESS"], "run the suite through scripts/test")
+    try required(environment["DBUS_SESSION_BUS_ADDRESS"], "run the suite through scripts/test")
   }
 
   /// The notification whose body contains `marker`, waiting up to `timeout` seconds for it;
@@ -59,7 +58,7 @@ package enum Stack {
     let sent = try runProcess(
       "/usr/bin/notify-send", ["-a", "affirm-tests", "sentinel", marker],
       environment: ["DBUS_SESSION_BUS_ADDRESS": try bus ?? busAddress(), "PATH": "/usr/bin:/bin"])
-    try #require(sent.status == 0, "notify-send: \(sent.stderr)")
+    try check(sent.status == 0, "notify-send: \(sent.stderr)")
     let path = try log ?? dunstLog()
     try waitUntil("dunst logs the sentinel", timeout: 30) {
       parseDunstLog((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").contains {
@@ -91,7 +90,7 @@ package enum Stack {
   }
 
   package static func dunstrc() throws -> String {
-    try #require(environment["AFFIRM_TEST_DUNSTRC"], "run the suite through scripts/test")
+    try required(environment["AFFIRM_TEST_DUNSTRC"], "run the suite through scripts/test")
   }
 
   /// The bodies in a dunst `-print` log that contain `marker`.
@@ -112,17 +111,6 @@ package func otherApplicationNotification(bus: String, body: String) throws -> I
   let result = try runProcess(
     "/usr/bin/notify-send", ["-p", "-a", "otherapp", "-t", "0", "otherapp", body],
     environment: ["DBUS_SESSION_BUS_ADDRESS": bus, "PATH": "/usr/bin:/bin"])
-  #expect(result.status == 0, "\(result.stderr)")
-  return try #require(Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(result.stdout)")
-}
-
-extension Trait where Self == ConditionTrait {
-  /// For suites that show notifications, on the shared stack or on buses and servers of their
-  /// own (dbus-daemon, dunst under Xvfb, the python3-gi fake server): skipped, saying why, where
-  /// scripts/test did not start the stack; never skipped when it is required.
-  package static var needsNotificationStack: Self {
-    .enabled(
-      if: Stack.suitesNeedingItRun,
-      "needs the notification stack scripts/test starts (dunst under Xvfb on a private D-Bus)")
-  }
+  try check(result.status == 0, "notify-send: \(result.stderr)")
+  return try required(Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(result.stdout)")
 }

@@ -17,3 +17,22 @@ package struct WaitTimeout: Error, CustomStringConvertible {
 
 /// A string no corpus line will contain by chance.
 package func uniqueMarker() -> String { "marker-" + UUID().uuidString.prefix(8).lowercased() }
+
+/// A step of a test's setup that did not go as it must: a tool that failed, a variable
+/// scripts/test sets that is missing. (This target does not import Testing: `swift build`
+/// builds it, also in release, where Swift Testing is not there.)
+package struct SetupFailure: Error, CustomStringConvertible {
+  package var description: String
+  package init(_ description: String) { self.description = description }
+}
+
+/// Throws `SetupFailure(message)` unless `condition` holds.
+package func check(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+  guard condition else { throw SetupFailure(message()) }
+}
+
+/// `value`, or a thrown `SetupFailure(message)` when it is nil.
+package func required<Value>(_ value: Value?, _ message: @autoclosure () -> String) throws -> Value {
+  guard let value else { throw SetupFailure(message()) }
+  return value
+}
