@@ -85,6 +85,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
-    .testTarget(name: "AffirmEndToEndTests", dependencies: ["affirm"], swiftSettings: strict),
+    // What the end-to-end tests share: the child-process runner, scratch homes, the private bus,
+    // the notification stack scripts/test starts (and whether it is there), the fake server.
+    .target(name: "AffirmTestSupport", path: "Tests/AffirmTestSupport", swiftSettings: strict),
+    .testTarget(name: "AffirmEndToEndTests", dependencies: ["affirm", "AffirmTestSupport"], swiftSettings: strict),
   ]
 )

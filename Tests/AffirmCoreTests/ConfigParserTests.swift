@@ -5,10 +5,6 @@ import Testing
 @testable import AffirmSystem
 @testable import TOML
 
-func parseConfig(_ text: String) throws(ConfigError) -> Config {
-  try ConfigParser.parse(Array(text.utf8), file: "config.toml")
-}
-
 @Suite("reading the config", .timeLimit(.minutes(2)))
 struct ConfigParserTests {
   @Test("the schema from the README parses into slots")

@@ -1,3 +1,4 @@
+import AffirmTestSupport
 import Foundation
 import Testing
 
@@ -109,7 +110,9 @@ private func hasButtons(_ notification: [String: String]) -> Bool {
   buttons.allSatisfy { notification[$0.key] == $0.value }
 }
 
-@Suite("notification buttons, pressed through dunst's context menu", .serialized, .timeLimit(.minutes(3)))
+@Suite(
+  "notification buttons, pressed through dunst's context menu", .needsNotificationStack, .serialized,
+  .timeLimit(.minutes(3)))
 struct ButtonTests {
   @Test("send --wait: \"It passed\" is recorded and thanked for, and the answered one leaves")
   func stayedStrong() throws {
@@ -262,136 +265,5 @@ struct ButtonTests {
     daemon.signal(SIGTERM)
     #expect(daemon.wait(timeout: 10) == 0)
     #expect(stack.home.log.contains("answered: I want to reach out"))
-  }
-}
-
-/// Tests/Fixtures/fake-notification-server.py on a bus of its own: a server with chosen
-/// capabilities that logs each Notify call as it arrived (actions, replaces_id).
-final class FakeServer {
-  let bus: PrivateBus
-  private(set) var server: ChildProcess
-  let home: DaemonHome
-  let log: String
-  private let arguments: [String]
-
-  /// `name` is what GetServerInformation answers; with `maxKept`, it refuses a Notify while
-  /// that many notifications were never closed (as notification-daemon does); `neverAnswer`:
-  /// methods the server keeps unanswered ("all" for every one).
-  init(
-    capabilities: [String], closeAfter: Double? = nil, name: String = "fake", maxKept: Int? = nil,
-    press: String? = nil, neverAnswer: [String] = []
-  ) throws {
-    bus = try PrivateBus()
-    home = try DaemonHome()
-    log = bus.directory.path + "/notify.log"
-    let script = Affirm.packageRoot + "/Tests/Fixtures/fake-notification-server.py"
-    var arguments = [script, log, "--capabilities", capabilities.joined(separator: ","), "--name", name]
-    if let closeAfter { arguments += ["--close-after", "\(closeAfter)"] }
-    if let maxKept { arguments += ["--max-kept", "\(maxKept)"] }
-    if let press { arguments += ["--press", press] }
-    if !neverAnswer.isEmpty { arguments += ["--never-answer", neverAnswer.joined(separator: ",")] }
-    self.arguments = arguments
-    server = try Self.start(arguments, bus: bus)
-  }
-
-  private static func start(_ arguments: [String], bus: PrivateBus) throws -> ChildProcess {
-    let server = try ChildProcess(
-      "/usr/bin/python3", arguments,
-      environment: ["DBUS_SESSION_BUS_ADDRESS": bus.address, "PATH": "/usr/bin:/bin"],
-      stderr: bus.directory.path + "/server.err")
-    try waitUntil("the fake server owns org.freedesktop.Notifications") { try bus.hasNotificationServer() }
-    return server
-  }
-
-  /// Kills the server (SIGKILL) and starts a new one: a new unique name, ids from 1 again.
-  func restart() throws {
-    server.signal(SIGKILL)
-    server.wait()
-    try waitUntil("the old server is gone") { try !bus.hasNotificationServer() }
-    server = try Self.start(arguments, bus: bus)
-  }
-
-  deinit { server.stop() }
-
-  private var lines: [[String: Any]] {
-    ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
-      try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-    }
-  }
-
-  /// The Notify calls shown so far, oldest first.
-  var calls: [[String: Any]] { lines.filter { $0["id"] != nil } }
-  /// The methods of the calls held unanswered (`neverAnswer`), oldest first.
-  var unanswered: [String] { lines.compactMap { $0["unanswered"] as? String } }
-  /// The Notify calls held unanswered, oldest first: summary, body and pid.
-  var held: [[String: Any]] { lines.filter { $0["unanswered"] as? String == "Notify" } }
-  /// The ids CloseNotification was called with, in order.
-  var closes: [Int] { lines.compactMap { $0["close"] as? Int } }
-  /// How many Notify calls were refused (MaxNotificationsExceeded).
-  var refused: Int { lines.filter { $0["refused"] != nil }.count }
-}
-
-@Suite("the notification protocol as sent, through a fake server", .serialized, .timeLimit(.minutes(3)))
-struct ProtocolTests {
-  @Test("a server without `actions` gets plain notifications; --wait still ends when it closes")
-  func noActionsCapability() throws {
-    let server = try FakeServer(capabilities: ["body"], closeAfter: 0.3)
-    let send = try Affirm.run(
-      ["send", "--wait", "--tag", "urge"], environment: try server.home.environment(bus: server.bus.address))
-    #expect(send.status == 0, "\(send.stderr)")
-    #expect(send.stdout == "closed\n")
-    let call = try #require(server.calls.first)
-    #expect(call["actions"] as? [String] == [])
-    #expect(call["replaces_id"] as? Int == 0)
-    let doctor = try Affirm.run(["doctor"], environment: try server.home.environment(bus: server.bus.address))
-    #expect(doctor.stdout.contains("buttons: none (the server does not list \"actions\"); notifications come plain"))
-
-  }
-
-  @Test("where the server lists `actions`, the buttons go out as key and label pairs")
-  func actionsOnTheWire() throws {
-    let server = try FakeServer(capabilities: ["body", "actions"], closeAfter: 0.3)
-    let send = try Affirm.run(
-      ["send", "--wait", "--tag", "late-night"], environment: try server.home.environment(bus: server.bus.address))
-    #expect(send.status == 0, "\(send.stderr)")
-    let call = try #require(server.calls.first)
-    #expect(
-      call["actions"] as? [String] == ["stayed-strong", "It passed", "reach-out", "I want to reach out"])
-  }
-
-  @Test("the daemon sends replaces_id while its bubble is open, and a fresh one once it has closed")
-  func replacesID() throws {
-    let server = try FakeServer(capabilities: ["body", "actions"])
-    try """
-    timezone = "UTC"
-    [[slot]]
-    name = "night"
-    at = [
-      "\(utcTime(secondsFromNow: slotLead))", "\(utcTime(secondsFromNow: slotLead + 1))",
-      "\(utcTime(secondsFromNow: slotLead + 8))",
-    ]
-    tags = ["late-night"]
-
-    """.write(toFile: server.home.config, atomically: true, encoding: .utf8)
-    let daemon = try server.home.start(bus: server.bus.address)
-    defer { daemon.stop() }
-    try waitUntil("two notifications", timeout: fireWait) { server.calls.count >= 2 }
-    let first = try #require(server.calls[0]["id"] as? Int)
-    #expect(server.calls[0]["replaces_id"] as? Int == 0)
-    #expect(server.calls[1]["replaces_id"] as? Int == first)
-    // Closed on screen (as by the person), with seven seconds to spare: the next one is new.
-    let close = try runProcess(
-      "/usr/bin/dbus-send",
-      [
-        "--bus=\(server.bus.address)", "--print-reply", "--dest=org.freedesktop.Notifications",
-        "/org/freedesktop/Notifications", "org.freedesktop.Notifications.CloseNotification", "uint32:\(first)",
-      ])
-    #expect(close.status == 0, "\(close.stderr)")
-    #expect(server.calls.count == 2, "the close came after the third fire time")
-    try waitUntil("a third notification", timeout: fireWait) { server.calls.count >= 3 }
-    #expect(server.calls[2]["replaces_id"] as? Int == 0)
-    #expect(server.calls[2]["id"] as? Int != first)
-    #expect(daemon.isRunning)
-
   }
 }

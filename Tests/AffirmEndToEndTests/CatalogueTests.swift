@@ -1,3 +1,4 @@
+import AffirmTestSupport
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import AffirmTestSupport
 import Foundation
 import Testing
 
@@ -104,12 +105,13 @@ struct CommandEdgeTests {
   func pauseNegative() throws {
     let home = try DaemonHome()
     for duration in ["-1h", "-30m", "-1"] {
-      let result = try Affirm.run(["pause", duration, "--config", home.config], environment: try home.environment())
+      let result = try Affirm.run(
+        ["pause", duration, "--config", home.config], environment: home.environmentWithoutBus)
       #expect(result.status == 64, "\(duration): \(result.stdout)")
       #expect(result.stdout == "")
       #expect(result.stderr.hasPrefix("Error: \"\(duration)\" is not a duration; write it like 30m, 2h or 1d\n"))
     }
-    let status = try Affirm.run(["status", "--config", home.config], environment: try home.environment())
+    let status = try Affirm.run(["status", "--config", home.config], environment: home.environmentWithoutBus)
     #expect(status.stdout.contains("Not paused"), "\(status.stdout)")
   }
 
@@ -117,7 +119,7 @@ struct CommandEdgeTests {
   func garbageTZ() throws {
     let home = try DaemonHome()
     try "[[slot]]\nname = \"m\"\nat = [\"08:00\"]\n".write(toFile: home.config, atomically: true, encoding: .utf8)
-    var environment = try home.environment()
+    var environment = home.environmentWithoutBus
     environment["TZ"] = "Mars/Olympus_Mons"
     let result = try Affirm.run(
       ["next", "--count", "2", "--from", "2027-01-01T00:00", "--config", home.config], environment: environment)

@@ -1,3 +1,4 @@
+import AffirmTestSupport
 import Foundation
 import Testing
 
@@ -5,7 +6,9 @@ import Testing
 /// and a real dunst: a daemon killed mid-delivery, a notification server or bus that goes
 /// away, two daemons at once, a read-only or full state directory, SIGTERM mid-write. Every
 /// test that kills or restarts a notification server or bus uses a private one of its own.
-@Suite("faults: crashes, lost servers and buses, full and read-only disks", .serialized, .timeLimit(.minutes(5)))
+@Suite(
+  "faults: crashes, lost servers and buses, full and read-only disks", .needsNotificationStack, .serialized,
+  .timeLimit(.minutes(5)))
 struct FaultTests {
   @Test("a daemon that created the database keeps its writes when another SQLite client closes it")
   func databaseCreatedByTheDaemon() throws {
@@ -155,7 +158,7 @@ struct FaultTests {
   @Test("two daemons started at once, 50 times: one keeps running, the other exits 75 naming its pid")
   func twoDaemonsAtOnce() throws {
     let home = try DaemonHome()
-    try Config.defaultTextForTests.write(toFile: home.config, atomically: true, encoding: .utf8)
+    try DaemonHome.defaultSlotsInUTC.write(toFile: home.config, atomically: true, encoding: .utf8)
     let corpus = try home.directory.write("c.txt", "[morning]\nm\n[late-night]\nl\n")
     let environment = try home.environment()
     var survivors = 0
@@ -319,76 +322,6 @@ struct FaultTests {
           && $0.reason == "interrupted: affirm ended before the notification server answered (it may have been shown)"
       }, "\(closed)")
     #expect(try home.integrityCheck() == "ok")
-  }
-}
-
-// MARK: - Helpers
-
-/// One row of the state database's delivery table.
-struct DeliveryRow: CustomStringConvertible {
-  var source: String
-  var entry: String
-  var body: String
-  var status: String
-  var reason: String?
-  var description: String { "\(source) \(status) \(body) \(reason ?? "")" }
-}
-
-extension DaemonHome {
-  var database: String { directory.path + "/state/affirm/state.sqlite" }
-
-  /// A config of `at` slots `(name, seconds after slotLead from now, tag)` in UTC.
-  func writeSlots(_ slots: [(String, Int, String)]) throws {
-    var text = "timezone = \"UTC\"\n"
-    for (name, seconds, tag) in slots {
-      text +=
-        "[[slot]]\nname = \"\(name)\"\nat = [\"\(utcTime(secondsFromNow: slotLead + seconds))\"]\ntags = [\"\(tag)\"]\n"
-    }
-    try text.write(toFile: config, atomically: true, encoding: .utf8)
-  }
-
-  /// Runs one statement through the sqlite3 shell; its output, trimmed.
-  func query(_ sql: String) throws -> String {
-    let result = try runProcess("/usr/bin/sqlite3", ["-bail", database, sql])
-    try #require(result.status == 0, "sqlite3: \(result.stderr)")
-    return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-  }
-
-  func integrityCheck() throws -> String { try query("PRAGMA integrity_check") }
-
-  /// Every delivery row, oldest first (a field separator no body contains).
-  func deliveries() throws -> [DeliveryRow] {
-    guard FileManager.default.fileExists(atPath: database) else { return [] }
-    let result = try runProcess(
-      "/usr/bin/sqlite3",
-      [
-        "-bail", "-separator", "\u{1f}", "-nullvalue", "\u{1e}", database,
-        "SELECT source, entry, body, status, reason FROM delivery ORDER BY id",
-      ])
-    try #require(result.status == 0, "sqlite3: \(result.stderr)")
-    return result.stdout.split(separator: "\n").map { line in
-      let fields = line.split(separator: "\u{1f}", omittingEmptySubsequences: false).map(String.init)
-      return DeliveryRow(
-        source: fields[0], entry: fields[1], body: fields[2], status: fields[3],
-        reason: fields.count > 4 && fields[4] != "\u{1e}" ? fields[4] : nil)
-    }
-  }
-}
-
-extension Stack {
-  static func dunstrc() throws -> String {
-    try #require(environment["AFFIRM_TEST_DUNSTRC"], "run the suite through scripts/test")
-  }
-
-  /// The bodies in a dunst `-print` log that contain `marker`.
-  static func shown(in log: String, containing marker: String) throws -> [String] {
-    let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-    return parseDunstLog(text).compactMap { $0["body"] }.filter { $0.contains(marker) }
-  }
-
-  /// How many notifications on the suite's shared dunst contain `marker`.
-  static func shown(containing marker: String) throws -> Int {
-    try shown(in: dunstLog(), containing: marker).count
   }
 }
 

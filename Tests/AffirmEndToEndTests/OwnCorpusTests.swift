@@ -1,26 +1,6 @@
+import AffirmTestSupport
 import Foundation
 import Testing
-
-/// A home whose config lists the user's own corpus file, `~/mine.txt`.
-struct OwnCorpusHome {
-  let home: DaemonHome
-  var path: String { home.directory.path }
-  var config: String { home.config }
-  var mine: String { path + "/mine.txt" }
-
-  init(ownLines: String, config: String) throws {
-    home = try DaemonHome()
-    try home.directory.write("mine.txt", ownLines)
-    try config.write(toFile: home.config, atomically: true, encoding: .utf8)
-  }
-
-  /// No bus: the commands here show nothing, or must not reach the shared stack.
-  var environment: [String: String] {
-    ["HOME": path, "XDG_STATE_HOME": path + "/state", "PATH": "/usr/bin:/bin", "TZ": "UTC"]
-  }
-
-  func affirm(_ arguments: [String]) throws -> RunResult { try Affirm.run(arguments, environment: environment) }
-}
 
 @Suite("a person's own lines from the config's corpus key", .serialized, .timeLimit(.minutes(3)))
 struct OwnCorpusTests {
@@ -60,7 +40,9 @@ struct OwnCorpusTests {
     #expect(replaced.stderr.contains("unknown tag"), "\(replaced.stderr)")
   }
 
-  @Test("a missing path: check and doctor name the config's line and column; send says so and exits 66")
+  @Test(
+    "a missing path: check and doctor name the config's line and column; send says so and exits 66",
+    .needsNotificationStack)
   func missingPath() throws {
     let own = try OwnCorpusHome(
       ownLines: "[only-mine]\nStill read.\n", config: "timezone = \"UTC\"\ncorpus = [\"mine.txt\",\n  \"~/gone.txt\"]\n"
@@ -123,7 +105,7 @@ struct OwnCorpusTests {
     #expect(unit.contains("\nExecStart=\(resolvedBinary) run\n"))
   }
 
-  @Test("the daemon shows the user's lines, and reads an edited file again on SIGHUP")
+  @Test("the daemon shows the user's lines, and reads an edited file again on SIGHUP", .needsNotificationStack)
   func daemon() throws {
     let first = uniqueMarker()
     let own = try OwnCorpusHome(
@@ -168,20 +150,5 @@ struct OwnCorpusTests {
     let text = try String(contentsOfFile: Affirm.packageRoot + "/affirmations/" + files[0], encoding: .utf8)
     return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
       .first { !$0.isEmpty && !$0.hasPrefix("#") && !$0.hasPrefix("[") }
-  }
-}
-
-@Suite("sos with the config's own lines", .serialized, .timeLimit(.minutes(3)))
-struct OwnCorpusSosTests {
-  @Test("sos shows the user's urge line when only the user's lines count")
-  func sos() throws {
-    let marker = uniqueMarker()
-    let own = try OwnCorpusHome(
-      ownLines: "[urge]\nMy own line for the wave \(marker)\n",
-      config: "corpus = [\"~/mine.txt\"]\nbuiltin_corpus = false\n")
-    let result = try Affirm.run(["sos", "--config", own.config], environment: try own.home.environment())
-    #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stdout.contains(marker), "\(result.stdout)")
-    #expect(try Stack.notification(containing: marker, timeout: 5) != nil)
   }
 }

@@ -1,3 +1,4 @@
+import AffirmTestSupport
 import Foundation
 import Testing
 
@@ -48,7 +49,9 @@ func peakResident(_ arguments: [String], environment: [String: String]) throws -
   return (Int32(fields[0]) ?? -1, Int(fields[1]) ?? -1)
 }
 
-@Suite("a clock that was ahead, and schedules that could blow up memory", .serialized, .timeLimit(.minutes(3)))
+@Suite(
+  "a clock that was ahead, and schedules that could blow up memory", .needsNotificationStack, .serialized,
+  .timeLimit(.minutes(3)))
 struct ScheduleReliabilityTests {
   @Test("a saved mark a day ahead is clamped and logged once; the daemon, next, status and doctor agree")
   func futureMarkThroughTheBinary() throws {

@@ -1,3 +1,4 @@
+import AffirmTestSupport
 import Foundation
 import Testing
 
@@ -160,7 +161,9 @@ final class RealServer {
   }
 }
 
-@Suite("on each real server: dunst, xfce4-notifyd and notification-daemon", .serialized, .timeLimit(.minutes(5)))
+@Suite(
+  "on each real server: dunst, xfce4-notifyd and notification-daemon", .needsNotificationStack, .serialized,
+  .timeLimit(.minutes(5)))
 struct ServerMatrixTests {
   @Test("send: app name, summary, body, urgency, hints and icon arrive", arguments: ServerKind.available)
   func send(_ kind: ServerKind) throws {

@@ -1,3 +1,4 @@
+import AffirmTestSupport
 import Foundation
 import Testing
 
@@ -18,7 +19,9 @@ struct TerminalInjectionTests {
       "bell\u{07}ring", "c1 \u{9B}31m red",
     ].joined(separator: "\n") + "\n"
 
-  @Test("check reports each hazardous entry with file:line:column and exits 1; send never shows one")
+  @Test(
+    "check reports each hazardous entry with file:line:column and exits 1; send never shows one",
+    .needsNotificationStack)
   func checkAndSend() throws {
     let home = try DaemonHome()
     let corpus = try home.directory.write("c.txt", Self.corpus)
@@ -105,7 +108,9 @@ struct TerminalInjectionTests {
     #expect(items.contains { $0["note"] as? String == "hey\u{1B}]0;pwned\u{07}\u{1B}[2J" })
   }
 
-  @Test("sos --follow-up writes its line at once into a pipe or file: SIGTERM while it stays loses nothing")
+  @Test(
+    "sos --follow-up writes its line at once into a pipe or file: SIGTERM while it stays loses nothing",
+    .needsNotificationStack)
   func sosFollowUpFlushes() throws {
     let home = try DaemonHome()
     let marker = uniqueMarker()

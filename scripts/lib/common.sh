@@ -47,10 +47,13 @@ STACK_PIDS=()
 
 # Writes to $1 the config of a private dbus-daemon of type $2 (session or system) listening on
 # the socket $3: anyone may own any name and monitor, and it starts services only from the
-# directory $4 when given, none otherwise (so nothing starts behind a test's back).
+# directory $4 when given, none otherwise (so nothing starts behind a test's back). With $5
+# "every-user", other users may connect too (a session bus admits only its owner). The Swift
+# tests' private buses are written by this function as well.
 write_bus_config() {
-  local services=""
+  local services="" every_user=""
   [[ -n ${4:-} ]] && services="<servicedir>$4</servicedir>"
+  [[ ${5:-} == every-user ]] && every_user='<allow user="*"/>'
   cat >"$1" <<CONF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -64,6 +67,7 @@ write_bus_config() {
   <limit name="max_replies_per_connection">50000</limit>
   <limit name="auth_timeout">240000</limit>
   <policy context="default">
+    $every_user
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>
     <allow own="*"/>

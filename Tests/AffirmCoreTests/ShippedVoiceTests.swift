@@ -1,0 +1,57 @@
+import Testing
+
+@testable import AffirmCore
+@testable import AffirmState
+@testable import AffirmSystem
+@testable import TOML
+
+@Suite("the shipped corpus speaks in the voice VOICE.md describes", .timeLimit(.minutes(2)))
+struct ShippedVoiceTests {
+  let corpus = Corpus.builtin()
+  let config = Config.builtInDefault
+
+  @Test("the linter finds nothing with the default schedule")
+  func noWarnings() {
+    let findings = CorpusLinter(config: config, corpus: corpus).findings(in: corpus)
+    #expect(findings.isEmpty, "\(findings.map(\.description).joined(separator: "\n"))")
+    #expect(corpus.diagnostics.isEmpty, "\(corpus.diagnostics)")
+  }
+
+  @Test("every entry says one of the guide's ideas")
+  func everyEntryHasAnIdea() {
+    for entry in corpus.entries {
+      #expect(entry.idea.map(Idea.keys.contains) == true, "\(entry.location): \(entry.text)")
+    }
+    #expect(Set(corpus.entries.compactMap(\.idea)) == Idea.keys)
+  }
+
+  @Test("the late-night slot reaches at least 100 lines over at least 12 ideas; the morning slot 60")
+  func poolSizes() throws {
+    let night = try #require(config.slots.first { $0.name == "late-night" })
+    let morning = try #require(config.slots.first { $0.name == "morning" })
+    let nightPool = corpus.eligible(forAnyOf: Set(night.tags))
+    #expect(nightPool.count >= 100)
+    #expect(Set(nightPool.compactMap(\.idea)).count >= 12)
+    #expect(corpus.eligible(forAnyOf: Set(morning.tags)).count >= 60)
+  }
+
+  @Test("breadcrumbs, investing in yourself, a coach, the future and safety each have night lines")
+  func thinIdeasHaveNightLines() {
+    for idea in ["breadcrumbs", "invest-in-yourself", "coach", "future", "safety"] {
+      let lines = corpus.entries.filter { $0.idea == idea && $0.tags.contains("late-night") }
+      #expect(lines.count >= 4, "\(idea): \(lines.count)")
+    }
+  }
+
+  @Test("VOICE.md lists exactly the ideas the code knows")
+  func voiceGuideMatches() throws {
+    let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+    let text = String(decoding: try TextFiles.read("/" + root + "/affirmations/VOICE.md"), as: UTF8.self)
+    // The rows of the table under "## The ideas": | `key` | what the guide says |
+    let section = try #require(text.split(separator: "## ").first { $0.hasPrefix("The ideas") })
+    let keys = section.split(separator: "\n").filter { $0.hasPrefix("| `") }.map {
+      String($0.dropFirst(3).prefix { $0 != "`" })
+    }
+    #expect(keys == Idea.all.map(\.key))
+  }
+}
