@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import AffirmCore
@@ -74,6 +75,18 @@ struct ConfigParserTests {
     #expect(config.slots[1].tags == ["late-night", "urge"])
     let shown = try parseConfig(config.tomlText)
     #expect(shown.slots == config.slots)
+  }
+
+  @Test("the README's config block is the file config init writes, but for its comment-only lines")
+  func readmeExample() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+    let block = try #require(readme.split(separator: "```toml\n", maxSplits: 1).last?.split(separator: "```").first)
+    let meaningful = { (text: Substring) in
+      text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
+    }
+    #expect(meaningful(block) == meaningful(Substring(Config.defaultText)))
   }
 
   struct Bad: Sendable, CustomTestStringConvertible {
