@@ -33,7 +33,11 @@ extension AffirmCommand {
       do {
         settings = try config.load()
       } catch .invalid(let error) {
-        configProblems = [error.description]
+        // One line for each error, as for the corpus, not only the first one.
+        let all = LoadedConfig.allErrors(path: error.location.file, paths: config.paths)
+        configProblems = (all.isEmpty ? [error] : all)
+          .sorted { ($0.location.line, $0.location.column ?? 0) < ($1.location.line, $1.location.column ?? 0) }
+          .map(\.description)
       } catch {
         printError("affirm: \(error)")
         throw ExitCode(ExitStatus(for: error))

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import AffirmCore
@@ -73,6 +74,18 @@ struct ConfigParserTests {
     #expect(config.slots[1].tags == ["late-night", "urge"])
     let shown = try parseConfig(config.tomlText)
     #expect(shown.slots == config.slots)
+  }
+
+  @Test("the README's config block is the file config init writes, but for its comment-only lines")
+  func readmeExample() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+    let block = try #require(readme.split(separator: "```toml\n", maxSplits: 1).last?.split(separator: "```").first)
+    let meaningful = { (text: Substring) in
+      text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
+    }
+    #expect(meaningful(block) == meaningful(Substring(Config.defaultText)))
   }
 
   struct Bad: Sendable, CustomTestStringConvertible {
@@ -206,6 +219,50 @@ struct ConfigParserTests {
       )
       return true
     }
+  }
+
+  @Test("diagnose names every error, each at its place; parse throws the first of them")
+  func everyError() throws {
+    let text = """
+      timezone = "Mars/Olympus"
+      Cooldown = "3d"
+      quiet = ["09:00-17:00", "nonsense"]
+
+      [[slot]]
+      name = "morning"
+      at = ["25:00"]
+
+      [[slot]]
+      name = "night"
+      from = "23:00"
+      until = "02:00"
+      every = "30s"
+
+      [[slot]]
+      name = "fine"
+      at = ["08:00"]
+
+      [[slot]]
+      name = "fine"
+      at = ["09:00"]
+      """
+    let (config, errors) = ConfigParser.diagnose(Array(text.utf8), file: "config.toml")
+    #expect(config == nil)
+    let located = errors.map { "\($0.location.line):\($0.location.column ?? 0)" }
+    // In the order the checks meet them: unknown keys first, then each value.
+    #expect(located == ["2:1", "1:12", "7:7", "13:9", "20:8", "3:25"], "\(errors)")
+    #expect(errors[0].message.hasSuffix("did you mean cooldown?"))
+    #expect(errors[4].message.contains("already used at line 16"))
+    #expect(throws: errors[0]) { try parseConfig(text) }
+
+    // A TOML syntax error leaves nothing to read past it: that one error alone.
+    let broken = ConfigParser.diagnose(Array("timezone = \"UTC\"\nat = [\n".utf8), file: "config.toml")
+    #expect(broken.errors.count == 1 && broken.config == nil)
+    // A valid config: no errors, and the same config parse gives.
+    let valid = "[[slot]]\nname = \"m\"\nat = [\"08:00\"]\n"
+    let diagnosed = ConfigParser.diagnose(Array(valid.utf8), file: "config.toml")
+    #expect(diagnosed.errors.isEmpty)
+    #expect(diagnosed.config == (try parseConfig(valid)))
   }
 
   @Test("corpus paths: ~/ is the home directory, a relative path is beside the config file")

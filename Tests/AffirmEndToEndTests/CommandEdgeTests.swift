@@ -86,6 +86,37 @@ struct CommandEdgeTests {
     #expect(result.stdout.contains("config \(empty): 0 slots"))
   }
 
+  @Test("check names every config error, one located line each in file order (65); send names the first")
+  func checkReportsEveryConfigError() throws {
+    let home = try InstallHome()
+    let path = home.path + "/config.toml"
+    try """
+    timezone = "Mars/Olympus"
+    Cooldown = "3d"
+
+    [[slot]]
+    name = "morning"
+    at = ["25:00"]
+    days = ["mon"]
+
+    [[slot]]
+    name = "night"
+    from = "23:00"
+    until = "02:00"
+    every = "30s"
+    """.write(toFile: path, atomically: true, encoding: .utf8)
+    let check = try home.affirm(["check", "--config", path])
+    #expect(check.status == 65, "\(check.stderr)")
+    let lines = check.stdout.split(separator: "\n").filter { $0.hasPrefix(path + ":") }.map(String.init)
+    #expect(
+      lines.map { $0.dropFirst(path.count + 1).prefix(while: { $0 != " " }) } == ["1:12:", "2:1:", "6:7:", "13:9:"],
+      "\(check.stdout)")
+    #expect(check.stderr.contains("4 problems found"), "\(check.stderr)")
+    let send = try home.affirm(["send", "--dry-run", "--config", path])
+    #expect(send.status == 65)
+    #expect(send.stderr == "affirm: \(lines[1])\n", "\(send.stderr)")
+  }
+
   @Test("check --corpus with no config file blames no line of the built-in default; it warns, exit 0")
   func checkCorpusWithoutConfig() throws {
     let home = try InstallHome()

@@ -10,7 +10,7 @@ import Testing
   // A first release build on two shared cores: minutes.
   .timeLimit(.minutes(20)))
 struct InstallScriptTests {
-  @Test("installs the binary, corpus, completions and man page into PREFIX, then affirm install uses it")
+  @Test("installs binary, corpus, completions and man page into PREFIX; affirm install uses it; uninstall removes it")
   func installScript() throws {
     let home = try InstallHome()
     let prefix = home.path + "/prefix"
@@ -52,6 +52,20 @@ struct InstallScriptTests {
     let install = try runProcess(prefix + "/bin/affirm", ["install"], environment: home.environment)
     #expect(install.status == 0, "\(install.stderr)")
     #expect(try home.read(home.unit).contains("\nExecStart=\(prefix)/bin/affirm run\n"))
+
+    // scripts/uninstall takes back every file, the unit through affirm uninstall, and keeps
+    // the user's own config and state, naming them with the command that deletes them.
+    let config = home.path + "/.config/affirm/config.toml"
+    #expect(try runProcess(prefix + "/bin/affirm", ["config", "init"], environment: home.environment).status == 0)
+    let uninstall = try runProcess(Affirm.packageRoot + "/scripts/uninstall", [prefix], environment: home.environment)
+    #expect(uninstall.status == 0, "\(uninstall.stderr)")
+    for file in expected + ["share/affirm"] {
+      #expect(!FileManager.default.fileExists(atPath: prefix + "/" + file), "\(file) left behind")
+    }
+    #expect(!FileManager.default.fileExists(atPath: home.unit))
+    #expect(uninstall.stdout.contains("removed \(home.unit)"), "\(uninstall.stdout)")
+    #expect(FileManager.default.fileExists(atPath: config))
+    #expect(uninstall.stdout.contains("rm -r \(home.path)/.config/affirm"), "\(uninstall.stdout)")
   }
 
   /// Runs `binary` where the Swift toolchain cannot be reached: as root, in a mount namespace

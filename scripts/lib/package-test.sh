@@ -140,11 +140,13 @@ package_test() {
   cmp -s "$work/home-before" "$work/home-after" || package_fail "purge touched the user's files"
   echo "package: $(grep -c . "$work/files") paths installed, all removed by purge" >&2
 
-  # The tarball, unpacked into a temporary prefix, runs from there.
+  # The tarball, unpacked into a prefix as the README says, runs from there.
   mkdir -p "$work/prefix"
-  tar -xzf "$tarball" -C "$work/prefix"
-  [[ -x $work/prefix/usr/bin/affirm ]] || package_fail "the tarball has no usr/bin/affirm"
-  user "$work/prefix/usr/bin/affirm" doctor >"$work/tar-doctor.log" 2>&1 ||
+  tar -xzf "$tarball" -C "$work/prefix" --strip-components=1
+  [[ -x $work/prefix/bin/affirm && -f $work/prefix/share/man/man1/affirm.1.gz ]] ||
+    package_fail "the tarball does not unpack into bin/ and share/"
+  [[ ! -e $work/prefix/lib/systemd ]] || package_fail "the tarball carries the package's systemd unit"
+  user "$work/prefix/bin/affirm" doctor >"$work/tar-doctor.log" 2>&1 ||
     package_fail "doctor from the tarball: $(cat "$work/tar-doctor.log")"
   rm -f "$deb2" "$tarball"
   echo "package: built, checked, installed, upgraded, purged and unpacked in $((SECONDS - started)) s" >&2

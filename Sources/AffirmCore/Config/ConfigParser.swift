@@ -19,94 +19,132 @@ public enum ConfigParser {
   public static let maximumTimesPerDay = 1440
 
   /// `home` is what `~/` in a `corpus` path stands for; without one, such a path is an error.
-  /// `zoneExists` says whether the zone database knows a `timezone` name (the parser reads no files).
+  /// `zoneExists` says whether the zone database knows a `timezone` name (the parser reads no
+  /// files). Throws the first error `diagnose` finds.
   public static func parse(
     _ bytes: [UInt8], file: String, home: String? = nil, zoneExists: (String) -> Bool
   ) throws(ConfigError) -> Config {
+    let (config, errors) = diagnose(bytes, file: file, home: home, zoneExists: zoneExists)
+    if let first = errors.first { throw first }
+    return config!
+  }
+
+  /// Every error in the config, in the order the checks meet them (the first is the one
+  /// `parse` throws), and the config when there are none. After a TOML syntax error nothing
+  /// more can be read; a slot is reported at its first error.
+  public static func diagnose(
+    _ bytes: [UInt8], file: String, home: String? = nil, zoneExists: (String) -> Bool
+  ) -> (config: Config?, errors: [ConfigError]) {
     let root: TOMLTable
     do {
       root = try TOMLParser.parse(bytes: bytes, file: file)
     } catch {
-      throw ConfigError(error.location, error.message)
+      return (nil, [ConfigError(error.location, error.message)])
     }
-    try rejectUnknownKeys(in: root, allowed: topLevelKeys, context: "at the top level")
-
-    var timezone: String?
-    if let entry = root["timezone"] {
-      let name = try string(entry)
-      guard zoneExists(name) else {
-        throw ConfigError(
-          entry.value.location,
-          "unknown time zone \"\(name)\" (use a name from /usr/share/zoneinfo, such as Europe/Berlin)")
+    var errors = unknownKeys(in: root, allowed: topLevelKeys, context: "at the top level")
+    func attempt<T>(_ body: () throws(ConfigError) -> T) -> T? {
+      do {
+        return try body()
+      } catch {
+        errors.append(error)
+        return nil
       }
-      timezone = name
     }
 
-    var noContactSince: LocalDate?
-    if let entry = root["no_contact_since"] {
-      switch entry.value.kind {
-      case .localDate(let date):
-        noContactSince = LocalDate(year: date.year, month: date.month, day: date.day)
-      case .string(let text):
-        guard let date = LocalDate(iso: text) else {
+    let timezone =
+      attempt { () throws(ConfigError) -> String? in
+        guard let entry = root["timezone"] else { return nil }
+        let name = try string(entry)
+        guard zoneExists(name) else {
           throw ConfigError(
-            entry.value.location, "invalid date \"\(text)\" for no_contact_since (write it like 2026-11-01)")
+            entry.value.location,
+            "unknown time zone \"\(name)\" (use a name from /usr/share/zoneinfo, such as Europe/Berlin)")
         }
-        noContactSince = date
-      default:
-        throw ConfigError(
-          entry.value.location, "no_contact_since must be a date like 2026-11-01, not \(article(entry.value.typeName))")
-      }
-    }
-    let cooldown = try root["cooldown"].map { entry throws(ConfigError) in try span(entry) }
+        return name
+      } ?? nil
+
+    let noContactSince =
+      attempt { () throws(ConfigError) -> LocalDate? in
+        guard let entry = root["no_contact_since"] else { return nil }
+        switch entry.value.kind {
+        case .localDate(let date):
+          return LocalDate(year: date.year, month: date.month, day: date.day)
+        case .string(let text):
+          guard let date = LocalDate(iso: text) else {
+            throw ConfigError(
+              entry.value.location, "invalid date \"\(text)\" for no_contact_since (write it like 2026-11-01)")
+          }
+          return date
+        default:
+          throw ConfigError(
+            entry.value.location,
+            "no_contact_since must be a date like 2026-11-01, not \(article(entry.value.typeName))")
+        }
+      } ?? nil
+    let cooldown = attempt { () throws(ConfigError) -> Span? in try root["cooldown"].map(span) } ?? nil
 
     var slots: [Slot] = []
     var tagLocations: [String: SourceLocation] = [:]
     var firstUse: [String: SourceLocation] = [:]
     if let entry = root["slot"] {
-      guard case .array(let values) = entry.value.kind else {
-        throw ConfigError(entry.keyLocation, "slot must be written as [[slot]] tables, not as \(entry.value.typeName)")
-      }
-      for value in values {
-        guard slots.count < maximumSlots else {
-          throw ConfigError(
-            value.location,
-            "too many slots: at most \(maximumSlots) are allowed; merge slots that share tags and urgency")
+      if case .array(let values) = entry.value.kind {
+        for (index, value) in values.enumerated() {
+          guard index < maximumSlots else {
+            errors.append(
+              ConfigError(
+                value.location,
+                "too many slots: at most \(maximumSlots) are allowed; merge slots that share tags and urgency"))
+            break
+          }
+          guard case .table(let table) = value.kind else {
+            errors.append(
+              ConfigError(value.location, "each slot must be a table ([[slot]]), not \(article(value.typeName))"))
+            continue
+          }
+          guard let slot = attempt({ () throws(ConfigError) in try parseSlot(table) }) else { continue }
+          if let first = firstUse[slot.name] {
+            errors.append(
+              ConfigError(
+                table["name"]!.value.location,
+                "slot name \"\(slot.name)\" is already used at line \(first.line); names must be unique"))
+            continue
+          }
+          firstUse[slot.name] = table["name"]!.value.location
+          if let tags = table["tags"] { tagLocations[slot.name] = tags.value.location }
+          slots.append(slot)
         }
-        guard case .table(let table) = value.kind else {
-          throw ConfigError(value.location, "each slot must be a table ([[slot]]), not \(article(value.typeName))")
-        }
-        let slot = try parseSlot(table)
-        if let first = firstUse[slot.name] {
-          throw ConfigError(
-            table["name"]!.value.location,
-            "slot name \"\(slot.name)\" is already used at line \(first.line); names must be unique")
-        }
-        firstUse[slot.name] = table["name"]!.value.location
-        if let tags = table["tags"] { tagLocations[slot.name] = tags.value.location }
-        slots.append(slot)
+      } else {
+        errors.append(
+          ConfigError(entry.keyLocation, "slot must be written as [[slot]] tables, not as \(entry.value.typeName)"))
       }
     }
     var quiet: [QuietHours] = []
-    if let entry = root["quiet"] {
-      for value in try array(entry) {
-        let text = try string(value, key: "quiet")
-        guard let hours = QuietHours(text) else {
-          throw ConfigError(
-            value.location, "invalid quiet hours \"\(text)\" (write them like \"09:00-17:00\" or \"22:00-07:00\")")
+    if let entry = root["quiet"], let values = attempt({ () throws(ConfigError) in try array(entry) }) {
+      for value in values {
+        let hours = attempt { () throws(ConfigError) -> QuietHours in
+          let text = try string(value, key: "quiet")
+          guard let hours = QuietHours(text) else {
+            throw ConfigError(
+              value.location, "invalid quiet hours \"\(text)\" (write them like \"09:00-17:00\" or \"22:00-07:00\")")
+          }
+          return hours
         }
-        quiet.append(hours)
+        if let hours { quiet.append(hours) }
       }
     }
     var pauseIncludesCritical = false
     if let entry = root["pause_includes_critical"] {
-      guard case .boolean(let value) = entry.value.kind else {
-        throw ConfigError(
-          entry.value.location, "pause_includes_critical must be true or false, not \(article(entry.value.typeName))")
+      if case .boolean(let value) = entry.value.kind {
+        pauseIncludesCritical = value
+      } else {
+        errors.append(
+          ConfigError(
+            entry.value.location,
+            "pause_includes_critical must be true or false, not \(article(entry.value.typeName))"))
       }
-      pauseIncludesCritical = value
     }
-    let (corpus, builtinCorpus) = try corpusSources(root, file: file, home: home)
+    let sources = attempt { () throws(ConfigError) in try corpusSources(root, file: file, home: home) }
+    guard errors.isEmpty, let (corpus, builtinCorpus) = sources else { return (nil, errors) }
     var config = Config(timezone: timezone, slots: slots, tagLocations: tagLocations)
     config.corpus = corpus
     config.builtinCorpus = builtinCorpus
@@ -114,7 +152,7 @@ public enum ConfigParser {
     config.pauseIncludesCritical = pauseIncludesCritical
     config.noContactSince = noContactSince
     config.cooldown = cooldown
-    return config
+    return (config, errors)
   }
 
   /// `corpus = [...]` and `builtin_corpus`: the user's own lines, and whether the built-in ones count.
@@ -290,12 +328,17 @@ public enum ConfigParser {
   }
 
   static func rejectUnknownKeys(in table: TOMLTable, allowed: [String], context: String) throws(ConfigError) {
-    for entry in table.entries where !allowed.contains(entry.key) {
+    if let first = unknownKeys(in: table, allowed: allowed, context: context).first { throw first }
+  }
+
+  /// One error for each key of `table` that is not `allowed`.
+  static func unknownKeys(in table: TOMLTable, allowed: [String], context: String) -> [ConfigError] {
+    table.entries.filter { !allowed.contains($0.key) }.map { entry in
       var message = "unknown key \"\(entry.key)\" \(context) (allowed: \(allowed.joined(separator: ", ")))"
       if let near = allowed.first(where: { $0.replacingUnderscores == entry.key.replacingUnderscores.lowercased() }) {
         message += "; did you mean \(near)?"
       }
-      throw ConfigError(entry.keyLocation, message)
+      return ConfigError(entry.keyLocation, message)
     }
   }
 

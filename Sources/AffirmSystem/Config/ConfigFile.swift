@@ -70,6 +70,13 @@ public struct LoadedConfig: Sendable, Equatable {
       throw .invalid(error)
     }
   }
+
+  /// Every error in the config file at `path` (for `affirm check`, which names them all);
+  /// empty when it is valid or cannot be read.
+  public static func allErrors(path: String, paths: AffirmPaths) -> [ConfigError] {
+    guard let bytes = try? TextFiles.read(path, limit: 1 << 20) else { return [] }
+    return ConfigParser.diagnose(bytes, file: path, home: paths.home).errors
+  }
 }
 
 /// A config that could not be used.

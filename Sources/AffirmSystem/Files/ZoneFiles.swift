@@ -79,6 +79,15 @@ extension Config {
 extension ConfigParser {
   /// Parses a config, checking its `timezone` against the system's zone database.
   public static func parse(_ bytes: [UInt8], file: String, home: String? = nil) throws(ConfigError) -> Config {
-    try parse(bytes, file: file, home: home, zoneExists: { TimeZoneRules.named($0) != nil })
+    try parse(bytes, file: file, home: home, zoneExists: systemZoneExists)
   }
+
+  /// Every error in a config, checking its `timezone` against the system's zone database.
+  public static func diagnose(_ bytes: [UInt8], file: String, home: String? = nil) -> (
+    config: Config?, errors: [ConfigError]
+  ) {
+    diagnose(bytes, file: file, home: home, zoneExists: systemZoneExists)
+  }
+
+  static func systemZoneExists(_ name: String) -> Bool { TimeZoneRules.named(name) != nil }
 }
