@@ -133,7 +133,7 @@ struct SendRequest: Equatable {
         }
         print(response.rawValue)
         let answer = context.dispatcher.respond(
-          response, now: SystemWaiter.now(), offeringResponses: false, notifier: notifier, using: &generator)
+          response, now: WallClock.system.now(), offeringResponses: false, notifier: notifier, using: &generator)
         stateError = stateError ?? answer.stateError ?? answer.outcome?.stateError
         if let error = answer.outcome?.deliveryError { throw error }
       }
