@@ -3,7 +3,7 @@ import Testing
 
 @testable import AffirmSystem
 
-@Suite("instance lock: where it lives and what a probe of it tells", .timeLimit(.minutes(1)))
+@Suite("instance lock: where it lives and what a probe of it tells")
 struct InstanceLockTests {
   @Test("the runtime directory first, then the state directory")
   func candidates() {

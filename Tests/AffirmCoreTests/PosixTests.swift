@@ -3,7 +3,7 @@ import Testing
 
 @testable import AffirmSystem
 
-@Suite("posix: the platform door's paths, writes and directories", .timeLimit(.minutes(1)))
+@Suite("posix: the platform door's paths, writes and directories")
 struct PosixTests {
   @Test(
     "a path's directory is the text before its last slash",
