@@ -35,7 +35,8 @@ let package = Package(
     // timerfd, signalfd and inotify headers, which the Glibc module lacks.
     .systemLibrary(name: "CLinux"),
     // The platform door, on Glibc: files, XDG paths, zone files, corpus files and their
-    // mapped index, desktop and systemd files, the instance lock, the waiter, the clock.
+    // mapped index, desktop and systemd files, the instance lock, the waiter, the clock, the
+    // environment; the syscalls they share go through Posix.swift (FilePath, writeAll, Errno).
     .target(
       name: "AffirmSystem",
       dependencies: ["AffirmCore", "CLinux", .product(name: "Logging", package: "swift-log")],

@@ -42,7 +42,7 @@ public enum StateFileSafety {
   /// What is wrong with the state database at `path` and its directory; nil when nothing is
   /// (a missing file included). The directory may itself be reached through a symlink.
   public static func problem(path: String) -> StateFileProblem? {
-    let directory = StateStore.directory(of: path)
+    let directory = FilePath(path).directory.string
     var info = stat()
     if stat(directory, &info) == 0 {
       if info.st_uid != geteuid() {

@@ -37,11 +37,11 @@ public final class StateStore: @unchecked Sendable {
   /// holds on it, SQLite's own among them, and the next process to close its connection then
   /// takes itself for the last one and deletes the WAL this one goes on writing to.
   public static func open(path: String, now: Instant, logger: Logger) throws(StateError) -> StateStore {
-    let directory = Self.directory(of: path)
+    let directory = FilePath(path).directory.string
     do {
-      try AtomicFile.makeDirectories(directory)
+      try Posix.makeDirectories(directory)
     } catch {
-      throw .unavailable(path: path, cause: .system(errno: error.code))
+      throw .unavailable(path: path, cause: .system(errno: error.errno.rawValue))
     }
     if let problem = StateFileSafety.problem(path: path) {
       throw .refused(path: path, problem)
@@ -137,12 +137,6 @@ public final class StateStore: @unchecked Sendable {
     } catch {
       throw .other("\(error)")
     }
-  }
-
-  /// The directory holding `path` ("." for a bare file name).
-  static func directory(of path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "." }
-    return slash == path.startIndex ? "/" : String(path[..<slash])
   }
 
   /// WAL mode, which is stored in the file: asking for it again is a no-op. GRDB's

@@ -26,8 +26,10 @@ public final class InstanceLock {
   /// Where the lock lives: in `$XDG_RUNTIME_DIR/affirm` where there is one, and in the state
   /// directory where there is not or it cannot be written. `affirm doctor` looks in the same
   /// places, in the same order.
-  public static func candidatePaths(runtimeDirectory: String?, stateDirectory: String) -> [String] {
-    (runtimeDirectory.map { [$0] } ?? []).map { $0 + "/daemon.lock" } + [stateDirectory + "/daemon.lock"]
+  public static func candidatePaths(_ paths: AffirmPaths) -> [String] {
+    ([paths.runtimeDirectory].compactMap { $0 } + [paths.stateDirectory]).map {
+      FilePath($0).appending("daemon.lock").string
+    }
   }
 
   /// Takes the lock at the first of `paths` that can hold it; a refusal or a held lock ends the search.
@@ -45,11 +47,10 @@ public final class InstanceLock {
 
   public init(path: String) throws(Failure) {
     self.path = path
-    let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
-    if !directory.isEmpty { Self.makeDirectories(directory) }
-    if let problem = Self.directoryProblem(directory.isEmpty ? "." : directory) {
-      throw .refused(path: path, reason: problem)
-    }
+    let directory = FilePath(path).directory.string
+    // Where a directory cannot be made, opening the file says why.
+    try? Posix.makeDirectories(directory)
+    if let problem = Self.directoryProblem(directory) { throw .refused(path: path, reason: problem) }
     // O_NOFOLLOW: a symlink planted here must not make the daemon truncate its target.
     descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
@@ -82,14 +83,19 @@ public final class InstanceLock {
   private static func holder(_ descriptor: Int32) -> Int32? {
     var pid: Int32?
     for _ in 0..<100 {
-      var buffer = [UInt8](repeating: 0, count: 32)
-      let count = pread(descriptor, &buffer, buffer.count, 0)
-      let text = count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
-      pid = Int32(text.split(whereSeparator: \.isWhitespace).first ?? "")
+      pid = recordedPid(descriptor)
       if let pid, pid > 0, kill(pid, 0) == 0 || errno != ESRCH { return pid }
       usleep(2000)
     }
     return pid
+  }
+
+  /// The pid the lock file names, if it names one.
+  private static func recordedPid(_ descriptor: Int32) -> Int32? {
+    var buffer = [UInt8](repeating: 0, count: 32)
+    let count = pread(descriptor, &buffer, buffer.count, 0)
+    let text = count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
+    return Int32(text.split(whereSeparator: \.isWhitespace).first ?? "")
   }
 
   deinit { close(descriptor) }
@@ -109,12 +115,49 @@ public final class InstanceLock {
     }
     return nil
   }
+}
 
-  private static func makeDirectories(_ path: String) {
-    var current = ""
-    for component in path.split(separator: "/") {
-      current += "/" + component
-      _ = mkdir(current, 0o700)
+// MARK: - Probing
+
+extension InstanceLock {
+  /// Whether `affirm run` holds its instance lock: the pid in the lock file must be alive and
+  /// the lock held (a pid file nobody holds the lock on is stale).
+  public enum State: Equatable, Sendable {
+    case running(pid: Int32?)
+    case notRunning(stalePid: Int32?)
+    case unknown(String)
+  }
+
+  /// The lock file that tells whether a daemon runs, and what it tells: among `paths` (from
+  /// `candidatePaths`, where `affirm run` takes the first it can use) the one a daemon holds,
+  /// else the first that exists, else the first.
+  public static func probe(paths: [String]) -> (path: String, state: State) {
+    let found = paths.filter { path in
+      var info = stat()
+      return lstat(path, &info) == 0
     }
+    for path in found {
+      let state = probe(path)
+      if case .running = state { return (path, state) }
+    }
+    let path = found.first ?? paths[0]
+    return (path, probe(path))
+  }
+
+  /// Probes one lock file without taking it for longer than the probe.
+  public static func probe(_ path: String) -> State {
+    let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      return errno == ENOENT ? .notRunning(stalePid: nil) : .unknown(String(cString: strerror(errno)))
+    }
+    defer { close(descriptor) }
+    let pid = recordedPid(descriptor)
+    if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
+      flock(descriptor, LOCK_UN)
+      return .notRunning(stalePid: pid)
+    }
+    guard errno == EWOULDBLOCK else { return .unknown(String(cString: strerror(errno))) }
+    if let pid, pid > 0, kill(pid, 0) == 0 || errno == EPERM { return .running(pid: pid) }
+    return .running(pid: nil)
   }
 }

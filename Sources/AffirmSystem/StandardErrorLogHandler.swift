@@ -27,12 +27,6 @@ public struct StandardErrorLogHandler: LogHandler {
       line += text.contains(" ") ? " \(key)=\"\(text)\"" : " \(key)=\(text)"
     }
     line += "\n"
-    var bytes = Array(line.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-      if written <= 0 { break }
-      offset += written
-    }
+    try? Posix.writeAll(STDERR_FILENO, Array(line.utf8))
   }
 }

@@ -41,9 +41,8 @@ public final class SystemWaiter {
     guard signals >= 0, timer >= 0 else {
       throw SetupError(description: "cannot set up the daemon's timer: \(String(cString: strerror(errno)))")
     }
-    let slash = zoneFile.lastIndex(of: "/")
-    let directory = slash.map { $0 == zoneFile.startIndex ? "/" : String(zoneFile[..<$0]) } ?? "."
-    zoneFileName = slash.map { String(zoneFile[zoneFile.index(after: $0)...]) } ?? zoneFile
+    let directory = FilePath(zoneFile).directory.string
+    zoneFileName = FilePath(zoneFile).lastComponent
     if zoneWatch >= 0 {
       // Tools replace /etc/localtime by rename, so watch the directory, not the file.
       _ = inotify_add_watch(zoneWatch, directory, UInt32(IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE))
@@ -56,13 +55,6 @@ public final class SystemWaiter {
     if zoneWatch >= 0 { close(zoneWatch) }
   }
 
-  /// The current wall-clock time.
-  public static func now() -> Instant {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Instant(seconds: Int64(now.tv_sec))
-  }
-
   /// Blocks until `deadline` (nil: only an event ends it). With `pump`, GLib's main context
   /// is run alongside, and the wait also ends with `.interaction` once `interacted()` says
   /// there is something to act on.
@@ -70,13 +62,13 @@ public final class SystemWaiter {
     until deadline: Instant?, pump: (any PollParticipant)? = nil, interacted: () -> Bool = { false }
   ) -> WakeReason {
     // With nothing scheduled, still arm the timer far ahead so a clock step is noticed.
-    let target = deadline ?? SystemWaiter.now().adding(seconds: 366 * 86_400)
+    let target = deadline ?? WallClock.system.now().adding(seconds: 366 * 86_400)
     var spec = itimerspec()
     spec.it_value.tv_sec = time_t(max(1, target.seconds))
     guard timerfd_settime(timer, Int32(TFD_TIMER_ABSTIME) | Int32(TFD_TIMER_CANCEL_ON_SET), &spec, nil) == 0 else {
       return .clockChanged
     }
-    if target.seconds - SystemWaiter.now().seconds >= 60 { Self.releaseCleanPages() }
+    if target.seconds - WallClock.system.now().seconds >= 60 { Self.releaseCleanPages() }
     let own = [
       pollfd(fd: timer, events: Int16(POLLIN), revents: 0),
       pollfd(fd: signals, events: Int16(POLLIN), revents: 0),

@@ -44,9 +44,8 @@ struct ConfigOptions: ParsableArguments {
   )
   var path: String?
 
-  /// The process environment, with HOME taken from the user's passwd entry where it is unset
-  /// or empty (`env -i`, some service managers), so that files never land under `/`.
-  var environment: [String: String] { processEnvironment() }
+  /// The process environment, with HOME from the passwd entry where it is unset (`Environment`).
+  var environment: [String: String] { Environment.current.variables }
 
   var paths: AffirmPaths { AffirmPaths(environment: environment) }
 
@@ -72,43 +71,7 @@ func printError(_ line: String) {
 }
 
 struct StandardError: TextOutputStream {
-  mutating func write(_ string: String) {
-    var bytes = Array(string.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-      if written <= 0 { return }
-      offset += written
-    }
-  }
-}
-
-/// The process environment, with HOME taken from the user's passwd entry where it is unset
-/// or empty (`env -i`, some service managers), so that files never land under `/`.
-func processEnvironment() -> [String: String] {
-  // Read from environ directly: setting up ProcessInfo cost a one-shot send more than its pick.
-  var environment: [String: String] = [:]
-  var entry = environ
-  while let pointer = entry.pointee {
-    let variable = String(cString: pointer)
-    if let equals = variable.firstIndex(of: "="), environment[String(variable[..<equals])] == nil {
-      environment[String(variable[..<equals])] = String(variable[variable.index(after: equals)...])
-    }
-    entry += 1
-  }
-  if environment["HOME", default: ""].isEmpty, let home = passwdHome() { environment["HOME"] = home }
-  return environment
-}
-
-/// The current user's home directory from the passwd database; nil where there is none.
-private func passwdHome() -> String? {
-  var entry = passwd()
-  var result: UnsafeMutablePointer<passwd>?
-  var buffer = [CChar](repeating: 0, count: 4096)
-  guard getpwuid_r(getuid(), &entry, &buffer, buffer.count, &result) == 0, result != nil, let directory = entry.pw_dir
-  else { return nil }
-  let home = String(cString: directory)
-  return home.hasPrefix("/") ? home : nil
+  mutating func write(_ string: String) { try? Posix.writeAll(STDERR_FILENO, Array(string.utf8)) }
 }
 
 extension AffirmCommand {
@@ -121,7 +84,7 @@ extension AffirmCommand {
       print(configuration.version)
       return
     }
-    if let tz = TimeZoneRules.unusableTZ(getenv("TZ").map { String(cString: $0) }) {
+    if let tz = TimeZoneRules.unusableTZ(Environment.current["TZ"]) {
       printError(
         "affirm: TZ=\(quotedString(tz)) names no time zone (use a name like Europe/Berlin); "
           + "UTC applies where the config sets no timezone")

@@ -11,7 +11,7 @@ struct CommandContext {
   var dispatcher: Dispatcher
   var now: Instant
   var paths: AffirmPaths
-  /// The environment, read once: ProcessInfo copies it into a new dictionary on each call.
+  /// The process environment (`Environment.current`).
   var environment: [String: String]
 
   /// `readOnly` opens an existing database without writing (and creates none).
@@ -23,12 +23,12 @@ struct CommandContext {
   /// (none: the config's corpus and the built-in one).
   init(configPath: String?, corpusPaths: [String], readOnly: Bool = false) throws {
     let logger = bootstrapLogging(command: "state")
-    environment = processEnvironment()
+    environment = Environment.current.variables
     paths = AffirmPaths(environment: environment)
     loaded = try LoadedConfig.load(explicitPath: configPath, paths: paths)
     let corpus = try CorpusChoice(commandLine: corpusPaths, config: loaded.config).catalog(
       cacheDirectory: paths.cacheDirectory)
-    now = SystemWaiter.now()
+    now = WallClock.system.now()
     let zone = loaded.config.schedule(environment: environment).zone
     let path = StateStore.defaultPath(paths: paths)
     var store: StateStore?

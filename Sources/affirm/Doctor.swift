@@ -278,17 +278,8 @@ extension AffirmCommand {
     static let recentDeliveries = 20
 
     func checkDaemon(_ report: inout DoctorReport, binary: String) {
-      let paths = config.paths
-      let lockPaths = InstanceLock.candidatePaths(
-        runtimeDirectory: paths.runtimeDirectory, stateDirectory: paths.stateDirectory)
       // `affirm run` takes the first place it can use: a daemon holding any of them runs.
-      let found = lockPaths.filter { path in
-        var info = stat()
-        return lstat(path, &info) == 0
-      }
-      let lockPath =
-        found.first { if case .running = DaemonState(lockPath: $0) { true } else { false } } ?? found.first
-        ?? lockPaths[0]
+      let (lockPath, daemon) = InstanceLock.probe(paths: InstanceLock.candidatePaths(config.paths))
       let locations = DesktopFiles.Locations(environment: config.environment)
       var setup: [String] = []
       var unitEnabled = false
@@ -307,7 +298,7 @@ extension AffirmCommand {
       }
       let started = setup.isEmpty ? ["not set up to start with your session"] : setup
 
-      switch DaemonState(lockPath: lockPath) {
+      switch daemon {
       case .running(let pid):
         report.add(.ok, "daemon: running" + (pid.map { " (pid \($0))" } ?? ""), details: started)
         return
@@ -336,7 +327,7 @@ extension AffirmCommand {
 
     func checkSchedule(_ report: inout DoctorReport, _ config: Config) {
       let schedule = config.schedule(environment: self.config.environment)
-      let now = Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down)))
+      let now = WallClock.system.now()
       let upcoming = schedule.upcoming(after: now, count: 3)
       guard !upcoming.isEmpty else {
         report.add(.warning, "next fire times: none", details: ["the config has no slots that fire"])
@@ -348,41 +339,6 @@ extension AffirmCommand {
         details: upcoming.map {
           "\(ISO8601.format($0.instant, in: schedule.zone))  \($0.slot.padding(width))  \($0.urgency.rawValue)"
         })
-    }
-  }
-}
-
-/// Whether `affirm run` holds its instance lock: the pid in the lock file must be alive and
-/// the lock held (a pid file nobody holds the lock on is stale).
-enum DaemonState: Equatable {
-  case running(pid: Int32?)
-  case notRunning(stalePid: Int32?)
-  case unknown(String)
-
-  init(lockPath: String) {
-    let descriptor = open(lockPath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-    guard descriptor >= 0 else {
-      self = errno == ENOENT ? .notRunning(stalePid: nil) : .unknown(String(cString: strerror(errno)))
-      return
-    }
-    defer { close(descriptor) }
-    var buffer = [UInt8](repeating: 0, count: 32)
-    let count = pread(descriptor, &buffer, buffer.count, 0)
-    let text = count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
-    let pid = Int32(text.split(whereSeparator: \.isWhitespace).first ?? "")
-    if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
-      flock(descriptor, LOCK_UN)
-      self = .notRunning(stalePid: pid)
-      return
-    }
-    guard errno == EWOULDBLOCK else {
-      self = .unknown(String(cString: strerror(errno)))
-      return
-    }
-    if let pid, pid > 0, kill(pid, 0) == 0 || errno == EPERM {
-      self = .running(pid: pid)
-    } else {
-      self = .running(pid: nil)
     }
   }
 }

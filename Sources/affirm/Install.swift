@@ -119,7 +119,7 @@ extension AffirmCommand {
     /// The config's own lines (`corpus = [...]`) need nothing in the unit: `affirm run` reads
     /// them itself. Says which they are, and warns of a path that cannot be read now.
     func noteOwnCorpus(reload: String) {
-      let paths = AffirmPaths(environment: processEnvironment())
+      let paths = AffirmPaths(environment: Environment.current.variables)
       guard let loaded = try? LoadedConfig.load(explicitPath: nil, paths: paths), !loaded.config.corpus.isEmpty
       else { return }
       let choice = CorpusChoice(commandLine: [], config: loaded.config)
@@ -187,8 +187,10 @@ extension AffirmCommand {
   }
 }
 
+/// Where install and uninstall look, from the same environment every command reads (HOME from
+/// the passwd entry where it is unset).
 func desktopLocations() throws(DesktopFileError) -> DesktopFiles.Locations {
-  guard let locations = DesktopFiles.Locations(environment: ProcessInfo.processInfo.environment) else {
+  guard let locations = DesktopFiles.Locations(environment: Environment.current.variables) else {
     throw .noHome
   }
   return locations

@@ -31,7 +31,7 @@ struct LiveDaemonHost: DaemonHost {
     self.reload = reload
   }
 
-  mutating func now() -> Instant { SystemWaiter.now() }
+  mutating func now() -> Instant { WallClock.system.now() }
 
   mutating func wait(until deadline: Instant?) -> WakeReason {
     let notifier = notifier

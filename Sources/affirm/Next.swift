@@ -36,7 +36,7 @@ extension AffirmCommand {
     func run() throws {
       let loaded = try reportingFailures { try config.load() }
       let schedule = loaded.config.schedule(environment: config.environment)
-      var start = Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down)))
+      var start = WallClock.system.now()
       if let from {
         guard let parsed = ISO8601.parse(from, in: schedule.zone) else {
           printError(

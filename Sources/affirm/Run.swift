@@ -58,10 +58,8 @@ extension AffirmCommand {
       // it does not start (exit 69, with the sentence that says how to install it).
       let pump = try reportingFailures { () throws -> MainContextPump in try MainContextPump() }
       let lock = try reportingFailures { () throws -> InstanceLock in
-        let candidates = InstanceLock.candidatePaths(
-          runtimeDirectory: paths.runtimeDirectory, stateDirectory: paths.stateDirectory)
         do throws(InstanceLock.Failure) {
-          let (lock, skipped) = try InstanceLock.acquire(paths: candidates)
+          let (lock, skipped) = try InstanceLock.acquire(paths: InstanceLock.candidatePaths(paths))
           for case .unusable(let path, let reason) in skipped {
             logger.warning("cannot lock \(path) (\(reason)); using \(lock.path) instead")
           }
@@ -76,11 +74,12 @@ extension AffirmCommand {
       }
       var store: StateStore?
       do {
-        store = try StateStore.open(path: StateStore.defaultPath(paths: paths), now: SystemWaiter.now(), logger: logger)
+        store = try StateStore.open(
+          path: StateStore.defaultPath(paths: paths), now: WallClock.system.now(), logger: logger)
       } catch {
         logger.error("\(error); running without it: deliveries are not recorded and missed times are not remembered")
       }
-      if let closed = try? store?.closeInterrupted(now: SystemWaiter.now()), closed > 0 {
+      if let closed = try? store?.closeInterrupted(now: WallClock.system.now()), closed > 0 {
         logger.warning("\(StateStore.interruptedSentence(count: closed))")
       }
       let marks = (try? store?.marks()) ?? [:]

@@ -133,7 +133,7 @@ struct SendRequest: Equatable {
         }
         print(response.rawValue)
         let answer = context.dispatcher.respond(
-          response, now: SystemWaiter.now(), offeringResponses: false, notifier: notifier, using: &generator)
+          response, now: WallClock.system.now(), offeringResponses: false, notifier: notifier, using: &generator)
         if case .notShown(let error) = answer.delivery { throw error }
         if case .failure(let error) = answer.recording { outcome = outcome.recordingAlsoFailed(error) }
       }

@@ -68,11 +68,11 @@ extension AffirmCommand {
       say("Noted in your history. Stay with yourself for a minute; this will pass.")
       if let followUp, let span = Span(followUp), case .shown = first.delivery {
         say("One more line in \(span). Breathe.")
-        let end = SystemWaiter.now().adding(seconds: span.seconds)
-        while case let left = end.seconds - SystemWaiter.now().seconds, left > 0 {
+        let end = WallClock.system.now().adding(seconds: span.seconds)
+        while case let left = end.seconds - WallClock.system.now().seconds, left > 0 {
           for case .answered(_, let response) in notifier.events(within: Double(left)) {
             let answer = context.dispatcher.respond(
-              response, now: SystemWaiter.now(), offeringResponses: false, notifier: notifier, using: &generator)
+              response, now: WallClock.system.now(), offeringResponses: false, notifier: notifier, using: &generator)
             if case .failure(let error) = answer.recording { printError("affirm: \(error)") }
             say(
               response == .stayedStrong
@@ -83,7 +83,7 @@ extension AffirmCommand {
         notifier.withdrawButtons()  // nobody will hear them once the follow-up is out
         let second = try reportingFailures {
           try context.dispatcher.deliver(
-            tags: context.dispatcher.sosTags, urgency: .critical, source: .sos, now: SystemWaiter.now(),
+            tags: context.dispatcher.sosTags, urgency: .critical, source: .sos, now: WallClock.system.now(),
             notifier: notifier,
             using: &generator)
         }

@@ -5,6 +5,24 @@ import Testing
 /// Edges of single commands found by a hostile probe: paths, dates, disks, links, TZ.
 @Suite("command edges: install paths, reset dates, config init on a full disk, TZ, links", .timeLimit(.minutes(3)))
 struct CommandEdgeTests {
+  @Test("config init --config with a relative path makes its directories under the working directory")
+  func relativeConfigInit() throws {
+    let home = try InstallHome()
+    let name = "affirm-relative-\(UUID().uuidString)"
+    // Made from the root instead, they would land in /\(name)/dir (and the write would fail).
+    defer { try? FileManager.default.removeItem(atPath: "/" + name) }
+    let result = try runProcess(
+      "/bin/sh",
+      [
+        "-c", "cd \"$1\" && exec \"$2\" config init --config \"$3\"", "sh", home.path, Affirm.binary,
+        name + "/dir/config.toml",
+      ],
+      environment: home.environment)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(FileManager.default.fileExists(atPath: home.path + "/" + name + "/dir/config.toml"))
+    #expect(!FileManager.default.fileExists(atPath: "/" + name))
+  }
+
   @Test("install --autostart and --cron refuse a running binary whose path holds a newline, as --binary does")
   func defaultBinaryPathValidated() throws {
     let home = try InstallHome()

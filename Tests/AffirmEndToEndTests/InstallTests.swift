@@ -129,6 +129,32 @@ struct InstallTests {
     #expect(again.stdout == "nothing to remove: affirm install has written nothing here\n")
   }
 
+  /// nss_wrapper (libnss-wrapper, which scripts/test installs) answers getpwuid from a passwd
+  /// file of the test's own, so the passwd home can be a temporary directory.
+  static let nssWrapper = "/usr/lib/x86_64-linux-gnu/libnss_wrapper.so"
+
+  @Test("with HOME unset, install and uninstall use the passwd entry's home, as every other command does")
+  func passwdHome() throws {
+    try #require(
+      FileManager.default.fileExists(atPath: Self.nssWrapper), "needs libnss-wrapper (scripts/test installs it)")
+    let home = try InstallHome()
+    let files = try TemporaryDirectory()
+    try "me:x:\(getuid()):\(getgid()):me:\(home.path):/bin/sh\n"
+      .write(toFile: files.path + "/passwd", atomically: true, encoding: .utf8)
+    try "me:x:\(getgid()):\n".write(toFile: files.path + "/group", atomically: true, encoding: .utf8)
+    let environment = [
+      "PATH": "/usr/bin:/bin", "LD_PRELOAD": Self.nssWrapper,
+      "NSS_WRAPPER_PASSWD": files.path + "/passwd", "NSS_WRAPPER_GROUP": files.path + "/group",
+    ]
+    let result = try Affirm.run(["install"], environment: environment)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("wrote \(home.unit)"), "\(result.stdout)")
+    #expect(try home.read(home.unit).contains("\nExecStart=\(resolvedBinary) run\n"))
+    let removed = try Affirm.run(["uninstall"], environment: environment)
+    #expect(removed.status == 0, "\(removed.stderr)")
+    #expect(removed.stdout.contains("removed \(home.unit)"))
+  }
+
   @Test("an enabled unit is kept until it is disabled: exit 75 with the systemctl command")
   func enabledUnit() throws {
     let home = try InstallHome()

@@ -45,14 +45,14 @@ public struct EntryID: Sendable, Hashable, Comparable, CustomStringConvertible {
 
   public init(text: String) {
     let ascii = text.utf8.withContiguousStorageIfAvailable(Self.asciiHash) ?? Self.asciiHash(text.utf8)
-    rawValue = ascii ?? Self.fnv1a(Self.normalize(text).utf8)
+    rawValue = ascii ?? FNV1a.hash(Self.normalize(text).utf8)
   }
 
   /// The common case, without allocating: lowercase ASCII and fold white space in one pass,
   /// as `normalize` would. nil when the text is not all ASCII.
   private static func asciiHash(_ utf8: some Collection<UInt8>) -> UInt64? {
     guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
-    var hash = offsetBasis
+    var hash = FNV1a()
     var pendingSpace = false
     var started = false
     for byte in utf8 {
@@ -60,25 +60,12 @@ public struct EntryID: Sendable, Hashable, Comparable, CustomStringConvertible {
         pendingSpace = started
         continue
       }
-      if pendingSpace { add(0x20, to: &hash) }
+      if pendingSpace { hash.combine(0x20) }
       pendingSpace = false
       started = true
-      add((0x41...0x5A).contains(byte) ? byte + 0x20 : byte, to: &hash)
+      hash.combine((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
     }
-    return hash
-  }
-
-  private static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
-    var hash = offsetBasis
-    for byte in bytes { add(byte, to: &hash) }
-    return hash
-  }
-
-  private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
-
-  private static func add(_ byte: UInt8, to hash: inout UInt64) {
-    hash ^= UInt64(byte)
-    hash &*= 0x0000_0100_0000_01b3
+    return hash.value
   }
 
   /// Lowercased, white space folded to single spaces, trimmed.

@@ -192,12 +192,7 @@ public struct Schedule: Sendable, Equatable {
 public enum RandomTimes {
   /// A stable seed from the slot's name and the local date (FNV-1a over both).
   public static func seed(slot: String, date: LocalDate) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in "\(slot)|\(date)".utf8 {
-      hash ^= UInt64(byte)
-      hash &*= 0x0000_0100_0000_01b3
-    }
-    return hash
+    FNV1a.hash("\(slot)|\(date)".utf8)
   }
 
   /// `count` instants in `window`, sorted, consecutive ones at least `minimumGap` apart, no

@@ -12,12 +12,10 @@ public enum ConfigWriter {
   }
 
   public static func create(path: String, text: String) throws(Failure) {
-    if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-      do {
-        try AtomicFile.makeDirectories(String(path[..<slash]))
-      } catch {
-        throw .unwritable(error.reason)
-      }
+    do {
+      try Posix.makeDirectories(FilePath(path).directory.string)
+    } catch {
+      throw .unwritable(error.errno.description)
     }
     // A full disk must not leave a short or empty config behind (which would then read as a
     // config with no slots): the text goes to a temporary file beside it, which is linked into
@@ -28,17 +26,11 @@ public enum ConfigWriter {
     guard descriptor >= 0 else { throw .unwritable(String(cString: strerror(errno))) }
     let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     defer { unlink(temporary) }
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-      if written < 0 && errno == EINTR { continue }
-      guard written > 0 else {
-        let reason = written < 0 ? String(cString: strerror(errno)) : "nothing more could be written"
-        close(descriptor)
-        throw .unwritable(reason)
-      }
-      offset += written
+    do {
+      try Posix.writeAll(descriptor, Array(text.utf8))
+    } catch {
+      close(descriptor)
+      throw .unwritable(error.description)
     }
     // mkstemp makes it 0600; the config gets 0644 less the umask, as open(2) would give it.
     let mask = umask(0)

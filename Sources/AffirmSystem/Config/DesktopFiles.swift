@@ -266,9 +266,11 @@ public enum DesktopFiles {
     case .create, .update: break
     }
     do {
-      if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-        try AtomicFile.makeDirectories(String(path[..<slash]))
-      }
+      try Posix.makeDirectories(FilePath(path).directory.string)
+    } catch {
+      throw .unwritable(path: error.path, reason: error.errno.description)
+    }
+    do {
       try AtomicFile.write(Array(text.utf8), to: path, mode: 0o644)
     } catch {
       throw .unwritable(path: error.path, reason: error.reason)

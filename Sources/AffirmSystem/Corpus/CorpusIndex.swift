@@ -155,7 +155,11 @@ public struct CorpusIndex: EntryCatalog {
     out.u64(offset)
     for entry in corpus.entries { out.bytes(Array(entry.text.utf8)) }
     Trailer.append(sourceCheck: sourceCheck, to: &out.buffer)
-    if let slash = path.lastIndex(of: "/") { try AtomicFile.makeDirectories(String(path[..<slash])) }
+    do {
+      try Posix.makeDirectories(FilePath(path).directory.string)
+    } catch {
+      throw FileWriteError(error)
+    }
     try AtomicFile.write(out.buffer, to: path, mode: 0o600)
   }
 

@@ -10,17 +10,12 @@ package enum AtomicFile {
     let temporary = path + ".tmp.\(getpid())"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
     guard descriptor >= 0 else { throw FileWriteError(path: temporary, errno: errno) }
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-      if written < 0 {
-        if errno == EINTR { continue }
-        let code = errno
-        close(descriptor)
-        unlink(temporary)
-        throw FileWriteError(path: temporary, errno: code)
-      }
-      offset += written
+    do {
+      try Posix.writeAll(descriptor, bytes)
+    } catch {
+      close(descriptor)
+      unlink(temporary)
+      throw FileWriteError(path: temporary, errno: error.rawValue)
     }
     if fsync(descriptor) != 0 || close(descriptor) != 0 {
       let code = errno
@@ -31,15 +26,6 @@ package enum AtomicFile {
       let code = errno
       unlink(temporary)
       throw FileWriteError(path: path, errno: code)
-    }
-  }
-
-  /// Creates `path` and its parents with `mode` where missing.
-  package static func makeDirectories(_ path: String, mode: mode_t = 0o700) throws(FileWriteError) {
-    var current = ""
-    for component in path.split(separator: "/") {
-      current += "/" + component
-      if mkdir(current, mode) != 0 && errno != EEXIST { throw FileWriteError(path: current, errno: errno) }
     }
   }
 }
@@ -56,6 +42,8 @@ public struct FileWriteError: Error, CustomStringConvertible, Equatable {
     self.code = code
     reason = String(cString: strerror(code))
   }
+
+  package init(_ failure: PathFailure) { self.init(path: failure.path, errno: failure.errno.rawValue) }
 
   public var description: String { "cannot write \(path): \(reason)" }
 }
