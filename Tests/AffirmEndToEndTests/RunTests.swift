@@ -82,6 +82,37 @@ struct RunTests {
     #expect(daemon.isRunning)
   }
 
+  /// Whether this process may set the wall clock (CAP_SYS_TIME: root on CI's machine). Tried
+  /// by setting it to the time it shows, which moves it by microseconds at most.
+  static let canSetClock: Bool = {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return clock_settime(CLOCK_REALTIME, &now) == 0
+  }()
+
+  @Test(
+    "the wall clock is set (to the time it shows): the real waiter's timer is cancelled and the daemon recomputes",
+    .enabled(if: RunTests.canSetClock, "needs CAP_SYS_TIME to set the wall clock (CI runs as root)"))
+  func clockSet() throws {
+    let home = try DaemonHome()
+    try "[[slot]]\nname = \"noon\"\nat = [\"12:00\"]\n".write(toFile: home.config, atomically: true, encoding: .utf8)
+    let daemon = try home.start()
+    defer { daemon.stop() }
+    try home.waitForLog("started")
+    #expect(!home.log.contains("the wall clock changed"), "log: \(home.log)")
+    // clock_settime cancels a timerfd armed with TFD_TIMER_CANCEL_ON_SET, whatever time it
+    // sets. The daemon may log "started" just before it arms the timer: try a few times.
+    var noticed = false
+    for _ in 0..<5 where !noticed {
+      var now = timespec()
+      clock_gettime(CLOCK_REALTIME, &now)
+      #expect(clock_settime(CLOCK_REALTIME, &now) == 0)
+      noticed = (try? home.waitForLog("the wall clock changed; recomputing fire times", timeout: 3)) != nil
+    }
+    #expect(noticed, "log: \(home.log)")
+    #expect(daemon.isRunning)
+  }
+
   /// The first fire time in the `next=` of the first log line that contains `event`.
   static func nextFireTime(in log: String, after event: String) -> String? {
     guard let line = log.split(separator: "\n").first(where: { $0.contains(": \(event)") }),
