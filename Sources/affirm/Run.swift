@@ -39,9 +39,10 @@ extension AffirmCommand {
       let environment = config.environment
       let paths = config.paths
 
-      let (loaded, corpus) = try reportingFailures { () throws -> (LoadedConfig, Corpus) in
+      let cacheDirectory = paths.cacheDirectory
+      let (loaded, corpus) = try reportingFailures { () throws -> (LoadedConfig, any EntryCatalog) in
         let loaded = try config.load()
-        let corpus = try corpusOptions.choice(config: loaded.config).load()
+        let corpus = try corpusOptions.choice(config: loaded.config).catalog(cacheDirectory: cacheDirectory)
         if let problem = Picker(corpus: corpus).unknownSlotTags(in: loaded.config).first {
           throw ConfigLoadError.invalid(problem)
         }
@@ -80,7 +81,7 @@ extension AffirmCommand {
       let marks = (try? store?.marks()) ?? [:]
       let explicitPath = config.path
       let options = corpusOptions
-      logger.info("corpus: \(options.choice(config: loaded.config).label), \(corpus.entries.count) entries")
+      logger.info("corpus: \(options.choice(config: loaded.config).label), \(corpus.count) entries")
       var host = LiveDaemonHost(
         waiter: waiter, pump: pump,
         dispatcher: Dispatcher(
@@ -90,11 +91,11 @@ extension AffirmCommand {
           // The corpus is read again too, so an edited file of one's own lines takes effect.
           let reloaded = try LoadedConfig.load(explicitPath: explicitPath, paths: paths)
           let choice = options.choice(config: reloaded.config)
-          let corpus = try choice.load()
+          let corpus = try choice.catalog(cacheDirectory: cacheDirectory)
           if let problem = Picker(corpus: corpus).unknownSlotTags(in: reloaded.config).first {
             throw ConfigLoadError.invalid(problem)
           }
-          logger.info("corpus: \(choice.label), \(corpus.entries.count) entries")
+          logger.info("corpus: \(choice.label), \(corpus.count) entries")
           return (reloaded.config, reloaded.config.schedule(environment: environment), corpus)
         })
       logger.info("config: \(loaded.path ?? "built-in default")")
