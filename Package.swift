@@ -32,6 +32,9 @@ let package = Package(
       dependencies: ["TOML", .product(name: "Logging", package: "swift-log")],
       swiftSettings: strict
     ),
+    // A daemon host whose clock jumps to each deadline: runs the real daemon loop over days in
+    // milliseconds, for the tests and affirm-bench. Not linked into affirm.
+    .target(name: "AffirmSimulation", dependencies: ["AffirmCore"], swiftSettings: strict),
     // timerfd, signalfd and inotify headers, which the Glibc module lacks.
     .systemLibrary(name: "CLinux"),
     // The platform door, on Glibc: files, XDG paths, zone files, corpus files and their
@@ -69,10 +72,18 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // scripts/bench's simulated year of the daemon loop, on the built-in schedule. Never installed.
+    .executableTarget(
+      name: "affirm-bench",
+      dependencies: [
+        "AffirmCore", "AffirmSimulation", "AffirmSystem", .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strict
+    ),
     .testTarget(
       name: "AffirmCoreTests",
       dependencies: [
-        "TOML", "AffirmCore", "AffirmState", "AffirmSystem",
+        "TOML", "AffirmCore", "AffirmSimulation", "AffirmState", "AffirmSystem",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],

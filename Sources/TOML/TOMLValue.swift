@@ -104,22 +104,24 @@ public struct TOMLValue: Sendable, Equatable {
     }
   }
 
-  public var stringValue: String? {
+  // The typed readers below but `arrayValue` serve the parser's tests only (the config parser
+  // matches on `kind`): package, not public API.
+  package var stringValue: String? {
     if case .string(let value) = kind { return value }
     return nil
   }
 
-  public var integerValue: Int64? {
+  package var integerValue: Int64? {
     if case .integer(let value) = kind { return value }
     return nil
   }
 
-  public var floatValue: Double? {
+  package var floatValue: Double? {
     if case .float(let value) = kind { return value }
     return nil
   }
 
-  public var booleanValue: Bool? {
+  package var booleanValue: Bool? {
     if case .boolean(let value) = kind { return value }
     return nil
   }
@@ -129,7 +131,7 @@ public struct TOMLValue: Sendable, Equatable {
     return nil
   }
 
-  public var tableValue: TOMLTable? {
+  package var tableValue: TOMLTable? {
     if case .table(let value) = kind { return value }
     return nil
   }

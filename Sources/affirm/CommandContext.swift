@@ -29,7 +29,7 @@ struct CommandContext {
     let corpus = try CorpusChoice(commandLine: corpusPaths, config: loaded.config).catalog(
       cacheDirectory: paths.cacheDirectory)
     now = WallClock.system.now()
-    let zone = loaded.config.schedule(environment: environment).zone
+    let zone = loaded.config.zone(environment: environment)
     let path = StateStore.defaultPath(paths: paths)
     var store: StateStore?
     if readOnly {

@@ -33,7 +33,7 @@ extension AffirmCommand {
 
       let deliveryStatus = checkDelivery(&report)
       let (loaded, configStatus) = checkConfig(&report)
-      let recentFailures = checkState(&report)
+      let recentFailures = checkState(&report, config: loaded?.config)
       checkDaemon(&report, binary: binary)
       if let loaded { checkSchedule(&report, loaded.config) }
 
@@ -178,7 +178,7 @@ extension AffirmCommand {
         _ = checkCorpus(&report, config: nil)
         return (nil, ExitStatus(for: error))
       }
-      let zone = loaded.config.schedule(environment: config.environment).zone.identifier
+      let zone = loaded.config.zone(environment: config.environment).identifier
       let slots = "\(loaded.config.slots.count) slot\(loaded.config.slots.count == 1 ? "" : "s"), zone \(zone)"
       if let path = loaded.path {
         report.add(.ok, "config: \(slots)", details: [path])
@@ -233,8 +233,9 @@ extension AffirmCommand {
     }
 
     /// The state database's health, and the latest deliveries that failed. Returns the reason
-    /// of the newest delivery when it failed.
-    func checkState(_ report: inout DoctorReport) -> String? {
+    /// of the newest delivery when it failed. Times are shown in the config's zone, as
+    /// `history` shows them (the system's when the config cannot be read).
+    func checkState(_ report: inout DoctorReport, config settings: Config?) -> String? {
       let path = StateStore.defaultPath(paths: config.paths)
       if let problem = StateFileSafety.problem(path: path) {
         report.add(.problem, "state database: refused", details: [path, problem.description], fix: problem.fix)
@@ -252,7 +253,7 @@ extension AffirmCommand {
         let recent = try store.recentOutcomes(limit: Self.recentDeliveries)
         let failed = recent.filter(\.failed)
         guard let newest = failed.first else { return nil }
-        let zone = Config(slots: []).schedule(environment: config.environment).zone
+        let zone = (settings ?? Config(slots: [])).zone(environment: config.environment)
         report.add(
           .warning,
           "recent deliveries: \(failed.count) of the latest \(recent.count) failed",

@@ -3,7 +3,6 @@ import AffirmState
 import AffirmSystem
 import ArgumentParser
 import FoundationEssentials
-import Logging
 
 extension AffirmCommand {
   struct Next: ParsableCommand {
@@ -27,8 +26,6 @@ extension AffirmCommand {
     @Flag(help: "Print a JSON array of {at, slot, urgency, tags}.")
     var json = false
 
-    @Option(help: .hidden) var simulate: Int?
-
     func validate() throws {
       guard count >= 0 && count <= 1_000_000 else { throw ValidationError("--count takes 0 to 1000000; got \(count)") }
     }
@@ -45,15 +42,6 @@ extension AffirmCommand {
           throw ExitCode(ExitStatus.usage)
         }
         start = parsed
-      }
-      if let simulate {
-        // Runs the daemon loop itself over `simulate` days with a clock that jumps to each deadline.
-        var host = SimulatedDaemonHost(start: start, end: start.adding(seconds: Int64(simulate) * 86_400))
-        var loop = DaemonLoop(
-          schedule: schedule, marks: [:], logger: Logger(label: "simulate", factory: { _ in SwiftLogNoOpLogHandler() }))
-        _ = loop.run(host: &host)
-        print("simulated \(simulate) days: \(host.delivered) deliveries")
-        return
       }
       let times = schedule.upcoming(after: start, count: count)
       var output = ""

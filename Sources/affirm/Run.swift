@@ -40,12 +40,14 @@ extension AffirmCommand {
       let paths = config.paths
 
       let explicitPath = config.path
+      let cacheDirectory = paths.cacheDirectory
       let options = corpusOptions
       // The config and the corpus as they are on disk now; `DaemonLoop` judges them.
       let readSettings = { (loaded: LoadedConfig) throws -> DaemonSettings in
         let choice = options.choice(config: loaded.config)
         return DaemonSettings(
-          config: loaded.config, schedule: loaded.config.schedule(environment: environment), corpus: try choice.load(),
+          config: loaded.config, schedule: loaded.config.schedule(environment: environment),
+          corpus: try choice.catalog(cacheDirectory: cacheDirectory),
           corpusLabel: choice.label)
       }
       let (loaded, settings) = try reportingFailures { () throws -> (LoadedConfig, DaemonSettings) in

@@ -29,10 +29,10 @@ struct ShippedVoiceTests {
   func poolSizes() throws {
     let night = try #require(config.slots.first { $0.name == "late-night" })
     let morning = try #require(config.slots.first { $0.name == "morning" })
-    let nightPool = corpus.eligible(forAnyOf: Set(night.tags))
+    let nightPool = corpus.positions(forAnyOf: Set(night.tags)).map { corpus.entries[$0] }
     #expect(nightPool.count >= 100)
     #expect(Set(nightPool.compactMap(\.idea)).count >= 12)
-    #expect(corpus.eligible(forAnyOf: Set(morning.tags)).count >= 60)
+    #expect(corpus.positions(forAnyOf: Set(morning.tags)).count >= 60)
   }
 
   @Test("breadcrumbs, investing in yourself, a coach, the future and safety each have night lines")

@@ -115,6 +115,8 @@ struct OwnCorpusTests {
     defer { daemon.stop() }
     try own.home.waitForLog("started")
     #expect(own.home.log.contains("corpus: built-in + ~/mine.txt"), "\(own.home.log)")
+    // Read through the cached index, as a send reads it: no full parse kept in memory.
+    #expect(FileManager.default.fileExists(atPath: own.path + "/.cache/affirm"), "\(own.home.log)")
     #expect(try Stack.notification(containing: first, timeout: fireWait) != nil, "log: \(own.home.log)")
 
     let second = uniqueMarker()

@@ -89,4 +89,17 @@ struct ServerProtocolTests {
     #expect(!doctor.stdout.contains("A notification can be shown now."))
     #expect(doctor.stdout.contains("but the latest delivery failed"))
   }
+
+  @Test("doctor dates the latest failure in the config's zone, as history does, not in the system's")
+  func doctorDatesFailuresInTheConfigZone() throws {
+    let server = try FakeServer(capabilities: ["body"], maxKept: 0)
+    let environment = try server.home.environment(bus: server.bus.address)  // TZ=UTC
+    try "timezone = \"Pacific/Kiritimati\"\n".write(toFile: server.home.config, atomically: true, encoding: .utf8)
+    let config = ["--config", server.home.config]
+    #expect(try Affirm.run(["send"] + config, environment: environment).status == 69)
+    let doctor = try Affirm.run(["doctor"] + config, environment: environment)
+    let line = try #require(
+      doctor.stdout.split(separator: "\n").first { $0.contains("latest failure, ") }, "\(doctor.stdout)")
+    #expect(line.contains("+14:00: "), "\(line)")
+  }
 }

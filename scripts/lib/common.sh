@@ -13,6 +13,13 @@ ensure_swift() {
 # prints its path. The Swift runtime is linked statically: the binary starts faster, lets the
 # idle daemon give back its pages, and runs where the Swift toolchain is not installed.
 # $1: the scratch (build) directory, default .build.
+# Copies the release binary $1 to $2 stripped, as Debian ships binaries: the one the package
+# installs and the one scripts/bench measures.
+strip_release() {
+  install -m 0755 "$1" "$2"
+  strip --strip-unneeded --remove-section=.comment --remove-section=.note "$2"
+}
+
 build_release() {
   local scratch=${1:-.build}
   swift build -c release --static-swift-stdlib --scratch-path "$scratch" >&2

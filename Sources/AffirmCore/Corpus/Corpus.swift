@@ -33,11 +33,6 @@ public struct Corpus: Sendable {
 
   /// Every tag some entry carries, sorted.
   public var knownTags: [String] { Set(entries.flatMap(\.tags)).sorted() }
-
-  /// The entries carrying any of `tags` (all entries when `tags` is empty).
-  public func eligible(forAnyOf tags: Set<String>) -> [Affirmation] {
-    entries.filter { $0.isEligible(forAnyOf: tags) }
-  }
 }
 
 /// A corpus path that cannot be used.

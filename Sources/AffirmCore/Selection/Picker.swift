@@ -6,17 +6,6 @@ public struct Picker: Sendable {
 
   public init(corpus: any EntryCatalog) { self.corpus = corpus }
 
-  /// A request for a random entry carrying any of `tags` (any entry when empty).
-  public func request(
-    tags: [String], urgency: Urgency, expireTimeout: Int32 = -1, using generator: inout some RandomNumberGenerator
-  ) throws(SelectionError) -> NotificationRequest {
-    let positions = try TagSelection(tags).eligiblePositions(in: corpus)
-    guard let entry = positions.randomElement(using: &generator).flatMap({ corpus.entry(at: $0) }) else {
-      throw .noEligibleEntry(tags: tags)
-    }
-    return NotificationRequest(entry: entry, urgency: urgency, expireTimeout: expireTimeout)
-  }
-
   /// Slot tags no entry carries, with where the config names them: a schedule that would
   /// fire and find nothing to show.
   public func unknownSlotTags(in config: Config) -> [ConfigError] {

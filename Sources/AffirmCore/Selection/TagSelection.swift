@@ -6,16 +6,6 @@ public struct TagSelection: Sendable, Equatable {
   public init(_ tags: some Sequence<String>) {
     self.tags = Set(tags.map { $0.lowercased() })
   }
-
-  /// The eligible entries, or an error a user can act on.
-  public func eligibleEntries(in corpus: Corpus) throws(SelectionError) -> [Affirmation] {
-    let known = corpus.knownTags
-    let unknown = tags.subtracting(known).sorted()
-    if !unknown.isEmpty { throw .unknownTags(unknown, known: known) }
-    let eligible = corpus.eligible(forAnyOf: tags)
-    if eligible.isEmpty { throw .noEligibleEntry(tags: tags.sorted()) }
-    return eligible
-  }
 }
 
 /// Why no entry could be chosen.

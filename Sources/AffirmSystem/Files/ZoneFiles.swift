@@ -70,9 +70,15 @@ extension TimeZoneRules {
 }
 
 extension Config {
-  /// The schedule this config describes, in its zone (or the system's).
+  /// The zone every command works in: the config's `timezone`, else the system's
+  /// (`TZ`, then `/etc/localtime`, then UTC). The one way to get a zone.
+  public func zone(environment: [String: String]) -> TimeZoneRules {
+    timezone.flatMap { TimeZoneRules.named($0) } ?? TimeZoneRules.system(environment: environment)
+  }
+
+  /// The schedule this config describes, in `zone(environment:)`.
   public func schedule(environment: [String: String]) -> Schedule {
-    schedule(in: timezone.flatMap { TimeZoneRules.named($0) } ?? TimeZoneRules.system(environment: environment))
+    schedule(in: zone(environment: environment))
   }
 }
 
