@@ -95,7 +95,7 @@ package_test() {
   XDG_RUNTIME_DIR="$work/runtime" systemd-analyze --user verify /usr/lib/systemd/user/affirm.service \
     >"$work/verify.log" 2>&1 ||
     package_fail "systemd-analyze verify: $(cat "$work/verify.log")"
-  MANWIDTH=80 man -P cat affirm 2>/dev/null | grep -q "affirm send" || package_fail "man affirm does not render"
+  MANWIDTH=80 man -P cat affirm 2>/dev/null | grep -q "affirm-send(1)" || package_fail "man affirm does not render"
   MANWIDTH=80 man -P cat affirm-sos 2>/dev/null | grep -qi "sos" || package_fail "man affirm-sos does not render"
   local completions
   completions=$(bash -c 'source /usr/share/bash-completion/bash_completion
