@@ -48,6 +48,12 @@ extension AffirmCommand {
       if json {
         output = JSONOutput.array(times.map { NextFireReport($0, zone: schedule.zone) }) + "\n"
       } else {
+        let date = schedule.zone.localTime(at: start).date
+        if let notice = schedule.hardDays.notice(
+          on: date, slots: schedule.slots, day: from == nil ? "Today" : date.description)
+        {
+          output += notice + "\n"
+        }
         let width = schedule.slots.map(\.name.count).max() ?? 0
         for fire in times {
           let name = fire.slot + String(repeating: " ", count: width - fire.slot.count)
