@@ -9,7 +9,10 @@ extension AffirmCommand {
     static let configuration = CommandConfiguration(
       commandName: "next",
       abstract: "List the next fire times of the schedule.",
-      discussion: "Pure computation from the config: needs no bus and changes nothing."
+      discussion: """
+        Pure computation from the config: needs no bus and changes nothing. On a hard day ([[hard_day]] in the \
+        config) the text output starts with a line that says so.
+        """
     )
 
     @OptionGroup var config: ConfigOptions

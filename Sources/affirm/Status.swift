@@ -7,7 +7,7 @@ extension AffirmCommand {
   struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "status",
-      abstract: "Show whether notifications are paused, the quiet hours, and the next fire times.")
+      abstract: "Show whether notifications are paused, the quiet hours, a hard day, and the next fire times.")
 
     @OptionGroup var config: ConfigOptions
 

@@ -251,7 +251,9 @@ struct ConfigParserTests {
     Bad(
       toml: "[[hard_day]]\nname = \"a\"\ndate = 214\n", location: "3:8",
       message: "date must be a string like \"02-14\" or a date, not an integer"),
-    Bad(toml: "hard_day = 3\n", location: "1:1", message: "hard_day must be written as [[hard_day]] tables, not as integer"),
+    Bad(
+      toml: "hard_day = 3\n", location: "1:1",
+      message: "hard_day must be written as [[hard_day]] tables, not as integer"),
   ]
 
   @Test("each bad hard day names file:line:column and what is allowed", arguments: badHardDays)
@@ -287,22 +289,23 @@ struct ConfigParserTests {
         HardDay(name: "the \"day\"", when: .once(LocalDate(year: 2027, month: 2, day: 14))),
         HardDay(name: "moving out", when: .once(LocalDate(year: 2027, month: 6, day: 1))),
       ])
-    #expect(config.tomlText.hasSuffix(
-      """
-      [[hard_day]]
-      name = "her birthday"
-      date = "02-29"
-      days_before = 2
+    #expect(
+      config.tomlText.hasSuffix(
+        """
+        [[hard_day]]
+        name = "her birthday"
+        date = "02-29"
+        days_before = 2
 
-      [[hard_day]]
-      name = "the \\"day\\""
-      date = "2027-02-14"
+        [[hard_day]]
+        name = "the \\"day\\""
+        date = "2027-02-14"
 
-      [[hard_day]]
-      name = "moving out"
-      date = "2027-06-01"
+        [[hard_day]]
+        name = "moving out"
+        date = "2027-06-01"
 
-      """))
+        """))
     #expect(try parseConfig(config.tomlText) == config)
     // Every bad hard day is reported, each at its place, with the slot errors.
     let (_, errors) = ConfigParser.diagnose(

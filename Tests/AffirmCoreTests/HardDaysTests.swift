@@ -59,7 +59,8 @@ struct HardDaysTests {
       name: "n", timing: .every(from: WallTime("23:00")!, until: WallTime("02:00")!, interval: Span(seconds: 1800)),
       tags: ["late-night", "urge"])
     let random = Slot(
-      name: "r", timing: .random(from: WallTime("00:30")!, until: WallTime("03:00")!, count: 2, minimumGap: Span(seconds: 0)),
+      name: "r",
+      timing: .random(from: WallTime("00:30")!, until: WallTime("03:00")!, count: 2, minimumGap: Span(seconds: 0)),
       tags: ["late-night"])
     let long = Slot(
       name: "l", timing: .every(from: WallTime("20:00")!, until: WallTime("19:00")!, interval: Span(seconds: 3600)),
@@ -109,7 +110,8 @@ struct HardDaysTests {
     ("America/New_York", "2027-03-14", "2027-03-14T21:00:00-04:00", "2027-03-15T23:00:00-04:00"),
   ]
 
-  @Test("the late-night window opens 2 hours earlier on the hard day and not the day after, across DST",
+  @Test(
+    "the late-night window opens 2 hours earlier on the hard day and not the day after, across DST",
     arguments: dstCases)
   func lateNightAcrossDST(zone zoneName: String, hard: String, start: String, nextStart: String) {
     let night = Slot(
@@ -147,6 +149,8 @@ struct HardDaysTests {
     #expect(schedule.fireTimes(on: date("2027-03-28")).map(\.tags) == [["hard-day"]])
     #expect(schedule.fireTimes(on: date("2027-03-29")).map(\.tags) == [["morning"]])
     #expect(Moment(tags: ["hard-day"]) == .hardDay)
-    #expect(Moment(tags: ["hard-day"]).title(for: "Today may weigh more than most. That is allowed.") == "A hard day. Go gently.")
+    #expect(
+      Moment(tags: ["hard-day"]).title(for: "Today may weigh more than most. That is allowed.")
+        == "A hard day. Go gently.")
   }
 }

@@ -151,7 +151,8 @@ public enum ConfigParser {
         for value in values {
           guard case .table(let table) = value.kind else {
             errors.append(
-              ConfigError(value.location, "each hard day must be a table ([[hard_day]]), not \(article(value.typeName))"))
+              ConfigError(
+                value.location, "each hard day must be a table ([[hard_day]]), not \(article(value.typeName))"))
             continue
           }
           if let day = attempt({ () throws(ConfigError) in try parseHardDay(table) }) { hardDays.append(day) }
@@ -355,7 +356,8 @@ public enum ConfigParser {
     }
     guard let dateEntry = table["date"] else {
       throw ConfigError(
-        table.location, "hard day \"\(TerminalText.visible(name))\" needs a date, like \"02-14\" (every year) or 2027-02-14")
+        table.location,
+        "hard day \"\(TerminalText.visible(name))\" needs a date, like \"02-14\" (every year) or 2027-02-14")
     }
     let when: HardDay.When
     let usage = "(write \"MM-DD\" for every year, like \"02-14\", or one date like 2027-02-14)"
@@ -377,7 +379,8 @@ public enum ConfigParser {
       }
     default:
       throw ConfigError(
-        dateEntry.value.location, "date must be a string like \"02-14\" or a date, not \(article(dateEntry.value.typeName))")
+        dateEntry.value.location,
+        "date must be a string like \"02-14\" or a date, not \(article(dateEntry.value.typeName))")
     }
     var daysBefore = 0
     if let entry = table["days_before"] {
