@@ -15,13 +15,14 @@ public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let bytes = Array(UnsafeBufferPointer(start: data, count: size))
   do {
     let config = try ConfigParser.parse(bytes, file: "fuzz.toml", home: "/home/fuzz", zoneExists: anyZone)
-    // What config show prints must read back as the same slots and corpus paths.
+    // What config show prints must read back as the same slots, corpus paths and hard days.
     let shown = try ConfigParser.parse(
       Array(config.tomlText.utf8), file: "shown.toml", home: "/elsewhere", zoneExists: anyZone)
     precondition(
       shown.slots == config.slots && shown.timezone == config.timezone
         && shown.noContactSince == config.noContactSince && shown.cooldown == config.cooldown
-        && shown.corpus.map(\.path) == config.corpus.map(\.path) && shown.builtinCorpus == config.builtinCorpus,
+        && shown.corpus.map(\.path) == config.corpus.map(\.path) && shown.builtinCorpus == config.builtinCorpus
+        && shown.hardDays == config.hardDays,
       "config show does not round-trip")
   } catch {
     // Every error must carry a location inside the file.

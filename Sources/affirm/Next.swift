@@ -9,7 +9,10 @@ extension AffirmCommand {
     static let configuration = CommandConfiguration(
       commandName: "next",
       abstract: "List the next fire times of the schedule.",
-      discussion: "Pure computation from the config: needs no bus and changes nothing."
+      discussion: """
+        Pure computation from the config: needs no bus and changes nothing. On a hard day ([[hard_day]] in the \
+        config) the text output starts with a line that says so.
+        """
     )
 
     @OptionGroup var config: ConfigOptions
@@ -48,6 +51,12 @@ extension AffirmCommand {
       if json {
         output = JSONOutput.array(times.map { NextFireReport($0, zone: schedule.zone) }) + "\n"
       } else {
+        let date = schedule.zone.localTime(at: start).date
+        if let notice = schedule.hardDays.notice(
+          on: date, slots: schedule.slots, day: from == nil ? "Today" : date.description)
+        {
+          output += notice + "\n"
+        }
         let width = schedule.slots.map(\.name.count).max() ?? 0
         for fire in times {
           let name = fire.slot + String(repeating: " ", count: width - fire.slot.count)

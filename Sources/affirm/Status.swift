@@ -7,7 +7,7 @@ extension AffirmCommand {
   struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "status",
-      abstract: "Show whether notifications are paused, the quiet hours, and the next fire times.")
+      abstract: "Show whether notifications are paused, the quiet hours, a hard day, and the next fire times.")
 
     @OptionGroup var config: ConfigOptions
 
@@ -34,7 +34,8 @@ extension AffirmCommand {
       {
         print("Day \(day) of no contact.")
       }
-      let next = Schedule(slots: settings.slots, zone: context.zone).upcoming(after: context.now, count: 3)
+      if let notice = settings.hardDays.notice(on: context.today, slots: settings.slots) { print(notice) }
+      let next = settings.schedule(in: context.zone).upcoming(after: context.now, count: 3)
       for fire in next {
         print("next: \(ISO8601.format(fire.instant, in: context.zone))  \(fire.slot)  \(fire.urgency.rawValue)")
       }

@@ -100,7 +100,8 @@ struct ConfigParserTests {
       toml: "colour = \"blue\"\n", location: "1:1",
       message:
         "unknown key \"colour\" at the top level "
-        + "(allowed: timezone, no_contact_since, cooldown, quiet, pause_includes_critical, corpus, builtin_corpus, slot)"
+        + "(allowed: timezone, no_contact_since, cooldown, quiet, pause_includes_critical, corpus, builtin_corpus, "
+        + "slot, hard_day)"
     ),
     Bad(
       toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\"]\nurgncy = \"low\"\n", location: "4:1",
@@ -202,9 +203,116 @@ struct ConfigParserTests {
       toml: "corpora = [\"a.txt\"]\n", location: "1:1",
       message:
         "unknown key \"corpora\" at the top level "
-        + "(allowed: timezone, no_contact_since, cooldown, quiet, pause_includes_critical, corpus, builtin_corpus, slot)"
+        + "(allowed: timezone, no_contact_since, cooldown, quiet, pause_includes_critical, corpus, builtin_corpus, "
+        + "slot, hard_day)"
     ),
   ]
+
+  static let hardDayUsage = "(write \"MM-DD\" for every year, like \"02-14\", or one date like 2027-02-14)"
+
+  static let badHardDays: [Bad] = [
+    Bad(
+      toml: "[[hard_day]]\nname = \"a\"\ndate = \"02-30\"\n", location: "3:8",
+      message: "invalid date \"02-30\" for a hard day \(hardDayUsage)"),
+    Bad(
+      toml: "[[hard_day]]\nname = \"a\"\ndate = \"13-01\"\n", location: "3:8",
+      message: "invalid date \"13-01\" for a hard day \(hardDayUsage)"),
+    Bad(
+      toml: "[[hard_day]]\nname = \"a\"\ndate = \"xx\"\n", location: "3:8",
+      message: "invalid date \"xx\" for a hard day \(hardDayUsage)"),
+    Bad(
+      toml: "[[hard_day]]\nname = \"a\"\ndate = \"2027-02-29\"\n", location: "3:8",
+      message: "invalid date \"2027-02-29\" for a hard day \(hardDayUsage)"),
+    Bad(
+      toml: "[[hard_day]]\nname = \"a\"\ndate = 2027-02-14\ndaysbefore = 2\n", location: "4:1",
+      message: "unknown key \"daysbefore\" in [[hard_day]] (allowed: name, date, days_before)"),
+    Bad(
+      toml: "[[hard_day]]\nname = \"a\"\ndate = 2027-02-14\ndays-before = 2\n", location: "4:1",
+      message:
+        "unknown key \"days-before\" in [[hard_day]] (allowed: name, date, days_before); did you mean days_before?"),
+    Bad(
+      toml: "[[hard_day]]\nname = \"a\"\ndate = \"02-14\"\ndays_before = 8\n", location: "4:15",
+      message: "days_before must be a whole number from 0 to 7"),
+    Bad(
+      toml: "[[hard_day]]\nname = \"a\"\ndate = \"02-14\"\ndays_before = -1\n", location: "4:15",
+      message: "days_before must be a whole number from 0 to 7"),
+    Bad(
+      toml: "[[hard_day]]\ndate = \"02-14\"\n", location: "1:1",
+      message: "[[hard_day]] has no name; add name = \"...\" (like \"her birthday\")"),
+    Bad(
+      toml: "[[hard_day]]\nname = \" \"\ndate = \"02-14\"\n", location: "2:8",
+      message: "hard day name must not be empty"),
+    Bad(
+      toml: "[[hard_day]]\nname = \"\(String(repeating: "x", count: 61))\"\ndate = \"02-14\"\n", location: "2:8",
+      message: "hard day name is 61 characters long; keep it to 60"),
+    Bad(
+      toml: "[[hard_day]]\nname = \"a\\u001B[2J\"\n", location: "1:1",
+      message: "hard day \"a\\u{1B}[2J\" needs a date, like \"02-14\" (every year) or 2027-02-14"),
+    Bad(
+      toml: "[[hard_day]]\nname = \"a\"\ndate = 214\n", location: "3:8",
+      message: "date must be a string like \"02-14\" or a date, not an integer"),
+    Bad(
+      toml: "hard_day = 3\n", location: "1:1",
+      message: "hard_day must be written as [[hard_day]] tables, not as integer"),
+  ]
+
+  @Test("each bad hard day names file:line:column and what is allowed", arguments: badHardDays)
+  func badHardDay(_ bad: Bad) {
+    badConfigs(bad)
+  }
+
+  @Test("hard days: MM-DD, a full date written bare or quoted, days_before; config show round-trips them")
+  func hardDays() throws {
+    let config = try parseConfig(
+      """
+      [[slot]]
+      name = "m"
+      at = ["08:00"]
+
+      [[hard_day]]
+      name = "her birthday"
+      date = "02-29"
+      days_before = 2
+
+      [[hard_day]]
+      name = "the \\"day\\""
+      date = 2027-02-14
+
+      [[hard_day]]
+      name = "moving out"
+      date = "2027-06-01"
+      days_before = 0
+      """)
+    #expect(
+      config.hardDays.days == [
+        HardDay(name: "her birthday", when: .yearly(month: 2, day: 29), daysBefore: 2),
+        HardDay(name: "the \"day\"", when: .once(LocalDate(year: 2027, month: 2, day: 14))),
+        HardDay(name: "moving out", when: .once(LocalDate(year: 2027, month: 6, day: 1))),
+      ])
+    #expect(
+      config.tomlText.hasSuffix(
+        """
+        [[hard_day]]
+        name = "her birthday"
+        date = "02-29"
+        days_before = 2
+
+        [[hard_day]]
+        name = "the \\"day\\""
+        date = "2027-02-14"
+
+        [[hard_day]]
+        name = "moving out"
+        date = "2027-06-01"
+
+        """))
+    #expect(try parseConfig(config.tomlText) == config)
+    // Every bad hard day is reported, each at its place, with the slot errors.
+    let (_, errors) = ConfigParser.diagnose(
+      Array("[[hard_day]]\nname = \"a\"\ndate = \"02-30\"\n[[hard_day]]\nname = \"b\"\ndate = \"xx\"\n".utf8),
+      file: "config.toml")
+    #expect(errors.map { "\($0.location.line):\($0.location.column ?? 0)" } == ["3:8", "6:8"])
+  }
 
   @Test("each bad config names file:line:column and what is allowed", arguments: bad)
   func badConfigs(_ bad: Bad) {

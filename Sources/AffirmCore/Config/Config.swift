@@ -19,6 +19,8 @@ public struct Config: Sendable, Equatable {
   public var corpus: [CorpusSource] = []
   /// Whether the built-in lines count; `builtin_corpus = false` leaves only `corpus`.
   public var builtinCorpus = true
+  /// Dates that are hard (`[[hard_day]]`): the morning line knows, the late-night window opens earlier.
+  public var hardDays = HardDays()
 
   public init(timezone: String? = nil, slots: [Slot], tagLocations: [String: SourceLocation] = [:]) {
     self.timezone = timezone
@@ -28,7 +30,7 @@ public struct Config: Sendable, Equatable {
 
   /// The schedule this config describes, in `zone` (the zone its `timezone` names, else the system's).
   public func schedule(in zone: TimeZoneRules) -> Schedule {
-    Schedule(slots: slots, zone: zone)
+    Schedule(slots: slots, zone: zone, hardDays: hardDays)
   }
 
   /// What applies when there is no config file: a morning line at 08:00, and every 30 minutes
@@ -80,6 +82,12 @@ public struct Config: Sendable, Equatable {
     # min_gap = "45m"               # spacing between them
     # tags = ["healing"]
 
+    # A date that is hard: the morning line knows it, and late-night lines start 2 hours earlier.
+    # [[hard_day]]
+    # name = "their birthday"       # your words, shown in status and next
+    # date = "03-14"                # "MM-DD" every year ("02-29" falls on 02-28 in other years), or 2027-02-14 once
+    # days_before = 1               # the days leading up count as hard too (0 to 7)
+
     """
 
   /// The config as TOML, the way `affirm config show` prints it.
@@ -113,6 +121,13 @@ public struct Config: Sendable, Equatable {
       if !slot.tags.isEmpty { lines.append("tags = [\(slot.tags.map(quoted).joined(separator: ", "))]") }
       lines.append("urgency = \(quoted(slot.urgency.rawValue))")
       if case .every = slot.timing {} else { lines.append("grace = \(quoted(slot.grace.description))") }
+    }
+    for day in hardDays.days {
+      if !lines.isEmpty { lines.append("") }
+      lines.append("[[hard_day]]")
+      lines.append("name = \(quoted(day.name))")
+      lines.append("date = \(quoted(day.writtenDate))")
+      if day.daysBefore > 0 { lines.append("days_before = \(day.daysBefore)") }
     }
     return lines.joined(separator: "\n") + "\n"
   }

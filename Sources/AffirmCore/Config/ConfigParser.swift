@@ -5,7 +5,9 @@ import TOML
 public enum ConfigParser {
   static let topLevelKeys = [
     "timezone", "no_contact_since", "cooldown", "quiet", "pause_includes_critical", "corpus", "builtin_corpus", "slot",
+    "hard_day",
   ]
+  static let hardDayKeys = ["name", "date", "days_before"]
   static let slotKeys = [
     "name", "at", "from", "until", "every", "random", "min_gap", "days", "tags", "urgency", "grace",
   ]
@@ -143,6 +145,24 @@ public enum ConfigParser {
             "pause_includes_critical must be true or false, not \(article(entry.value.typeName))"))
       }
     }
+    var hardDays: [HardDay] = []
+    if let entry = root["hard_day"] {
+      if case .array(let values) = entry.value.kind {
+        for value in values {
+          guard case .table(let table) = value.kind else {
+            errors.append(
+              ConfigError(
+                value.location, "each hard day must be a table ([[hard_day]]), not \(article(value.typeName))"))
+            continue
+          }
+          if let day = attempt({ () throws(ConfigError) in try parseHardDay(table) }) { hardDays.append(day) }
+        }
+      } else {
+        errors.append(
+          ConfigError(
+            entry.keyLocation, "hard_day must be written as [[hard_day]] tables, not as \(entry.value.typeName)"))
+      }
+    }
     let sources = attempt { () throws(ConfigError) in try corpusSources(root, file: file, home: home) }
     guard errors.isEmpty, let (corpus, builtinCorpus) = sources else { return (nil, errors) }
     var config = Config(timezone: timezone, slots: slots, tagLocations: tagLocations)
@@ -152,6 +172,7 @@ public enum ConfigParser {
     config.pauseIncludesCritical = pauseIncludesCritical
     config.noContactSince = noContactSince
     config.cooldown = cooldown
+    config.hardDays = HardDays(hardDays)
     return (config, errors)
   }
 
@@ -315,6 +336,72 @@ public enum ConfigParser {
       grace = try span(entry)
     }
     return Slot(name: name, timing: timing, days: days, tags: tags, urgency: urgency, grace: grace)
+  }
+
+  /// One `[[hard_day]]`: a name, a `date` ("MM-DD" every year, or a full date once) and
+  /// optional `days_before`.
+  static func parseHardDay(_ table: TOMLTable) throws(ConfigError) -> HardDay {
+    try rejectUnknownKeys(in: table, allowed: hardDayKeys, context: "in [[hard_day]]")
+    guard let nameEntry = table["name"] else {
+      throw ConfigError(table.location, "[[hard_day]] has no name; add name = \"...\" (like \"her birthday\")")
+    }
+    let name = try string(nameEntry)
+    guard !name.allSatisfy(\.isWhitespace) else {
+      throw ConfigError(nameEntry.value.location, "hard day name must not be empty")
+    }
+    guard name.count <= HardDay.maximumNameLength else {
+      throw ConfigError(
+        nameEntry.value.location,
+        "hard day name is \(name.count) characters long; keep it to \(HardDay.maximumNameLength)")
+    }
+    guard let dateEntry = table["date"] else {
+      throw ConfigError(
+        table.location,
+        "hard day \"\(TerminalText.visible(name))\" needs a date, like \"02-14\" (every year) or 2027-02-14")
+    }
+    let when: HardDay.When
+    let usage = "(write \"MM-DD\" for every year, like \"02-14\", or one date like 2027-02-14)"
+    switch dateEntry.value.kind {
+    case .localDate(let date):
+      let local = LocalDate(year: date.year, month: date.month, day: date.day)
+      guard local.isValid else {
+        throw ConfigError(dateEntry.value.location, "invalid date \"\(local)\" for a hard day \(usage)")
+      }
+      when = .once(local)
+    case .string(let text):
+      if let date = LocalDate(iso: text) {
+        when = .once(date)
+      } else if let (month, day) = monthDay(text) {
+        when = .yearly(month: month, day: day)
+      } else {
+        throw ConfigError(
+          dateEntry.value.location, "invalid date \"\(TerminalText.visible(text))\" for a hard day \(usage)")
+      }
+    default:
+      throw ConfigError(
+        dateEntry.value.location,
+        "date must be a string like \"02-14\" or a date, not \(article(dateEntry.value.typeName))")
+    }
+    var daysBefore = 0
+    if let entry = table["days_before"] {
+      guard case .integer(let count) = entry.value.kind, (0...Int64(HardDay.maximumDaysBefore)).contains(count) else {
+        throw ConfigError(
+          entry.value.location, "days_before must be a whole number from 0 to \(HardDay.maximumDaysBefore)")
+      }
+      daysBefore = Int(count)
+    }
+    return HardDay(name: name, when: when, daysBefore: daysBefore)
+  }
+
+  /// "MM-DD" with a month and a day that exist in some year (02-29 does, 02-30 does not).
+  static func monthDay(_ text: String) -> (Int, Int)? {
+    let bytes = Array(text.utf8)
+    guard bytes.count == 5, bytes[2] == UInt8(ascii: "-"),
+      bytes.enumerated().allSatisfy({ $0.offset == 2 || (0x30...0x39).contains($0.element) }),
+      let month = Int(text.prefix(2)), let day = Int(text.suffix(2)),
+      (1...12).contains(month), day >= 1, day <= LocalDate.daysIn(month: month, year: 2000)
+    else { return nil }
+    return (month, day)
   }
 
   static func window(_ table: TOMLTable, name: String, kind: String) throws(ConfigError) -> (WallTime, WallTime) {

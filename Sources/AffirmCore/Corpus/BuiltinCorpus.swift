@@ -387,6 +387,28 @@ package enum BuiltinCorpus {
 
       [sos] idea: safety
       If you feel unsafe right now, call your local emergency number or someone you trust.
+
+      # --- hard days: the morning of a date the config marks as hard ([[hard_day]]) ---
+
+      [hard-day] idea: no-shame
+      Today may weigh more than most. That is allowed.
+      If today feels heavy, that is nothing to be ashamed of.
+
+      [hard-day] idea: lean-on-people
+      Today is a day to lean on someone. Tell a friend it's a hard one.
+      I don't have to carry this day alone. I'll let someone I trust know.
+
+      [hard-day] idea: waves
+      A hard day can come like a wave. It rises, and it passes.
+      If the wave runs high today, I let it pass without reaching out.
+
+      [hard-day] idea: gets-easier
+      Hard dates get easier the longer I persist. Today counts too.
+      This date won't always feel like this. Each year it eases a little.
+
+      [hard-day] idea: for-you
+      Today I take extra care of myself. No contact is for me.
+      Today is about caring for me, not about them. That is what no contact is for.
       """#
     ),
   ]

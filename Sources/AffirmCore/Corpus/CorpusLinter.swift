@@ -16,7 +16,11 @@ public struct CorpusLinter: Sendable {
 
   public init(config: Config, corpus: Corpus) {
     self.init(
-      slotTags: config.slots.map { ($0.name, $0.tags) },
+      slotTags: config.slots.flatMap { slot in
+        // On a hard day a morning slot draws hard-day lines instead (HardDays.slotInForce).
+        slot.tags.contains(Moment.Tag.morning)
+          ? [(slot.name, slot.tags), (slot.name, [Moment.Tag.hardDay])] : [(slot.name, slot.tags)]
+      },
       sosTags: Moment.Tag.sosDraws.filter(corpus.knownTags.contains))
   }
 

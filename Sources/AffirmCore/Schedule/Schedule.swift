@@ -3,10 +3,13 @@
 public struct Schedule: Sendable, Equatable {
   public var slots: [Slot]
   public var zone: TimeZoneRules
+  /// Dates on which the morning slot draws `hard-day` lines and the late-night window opens earlier.
+  public var hardDays: HardDays
 
-  public init(slots: [Slot], zone: TimeZoneRules) {
+  public init(slots: [Slot], zone: TimeZoneRules, hardDays: HardDays = HardDays()) {
     self.slots = slots
     self.zone = zone
+    self.hardDays = hardDays
   }
 
   /// The fire times of every slot on `date`, sorted. A window that crosses midnight belongs
@@ -17,6 +20,11 @@ public struct Schedule: Sendable, Equatable {
 
   public func fireTimes(of slot: Slot, on date: LocalDate) -> [FireTime] {
     guard slot.runs(on: date) else { return [] }
+    return fireTimes(inForce: hardDays.slotInForce(slot, on: date), on: date)
+  }
+
+  /// The fire times of `slot` on `date`, the slot already as it runs on that date.
+  func fireTimes(inForce slot: Slot, on date: LocalDate) -> [FireTime] {
     func fire(_ instant: Instant, windowEnd: Instant? = nil) -> FireTime {
       FireTime(
         instant: instant, slot: slot.name, date: date, urgency: slot.urgency, tags: slot.tags, windowEnd: windowEnd)
@@ -146,6 +154,7 @@ public struct Schedule: Sendable, Equatable {
   /// The first of `slot`'s fire times on `date` (the date its window opens) after `instant`.
   func firstFireTime(of slot: Slot, on date: LocalDate, after instant: Instant) -> FireTime? {
     guard slot.runs(on: date) else { return nil }
+    let slot = hardDays.slotInForce(slot, on: date)
     if case .every(let from, let until, let interval) = slot.timing {
       let (start, end) = window(on: date, from: from, until: until)
       guard interval.seconds > 0 else { return nil }
@@ -156,12 +165,13 @@ public struct Schedule: Sendable, Equatable {
       return FireTime(
         instant: candidate, slot: slot.name, date: date, urgency: slot.urgency, tags: slot.tags, windowEnd: end)
     }
-    return fireTimes(of: slot, on: date).first { $0.instant > instant }
+    return fireTimes(inForce: slot, on: date).first { $0.instant > instant }
   }
 
   /// The last of `slot`'s fire times on `date` at or before `instant`.
   func lastFireTime(of slot: Slot, on date: LocalDate, through instant: Instant) -> FireTime? {
     guard slot.runs(on: date) else { return nil }
+    let slot = hardDays.slotInForce(slot, on: date)
     if case .every(let from, let until, let interval) = slot.timing {
       let (start, end) = window(on: date, from: from, until: until)
       guard interval.seconds > 0, start < end, start <= instant else { return nil }
@@ -170,7 +180,7 @@ public struct Schedule: Sendable, Equatable {
       return FireTime(
         instant: candidate, slot: slot.name, date: date, urgency: slot.urgency, tags: slot.tags, windowEnd: end)
     }
-    return fireTimes(of: slot, on: date).last { $0.instant <= instant }
+    return fireTimes(inForce: slot, on: date).last { $0.instant <= instant }
   }
 
   /// Fire times of every slot in (after, through], oldest first. It lists every one, so it is

@@ -5,6 +5,8 @@ public enum Moment: Sendable, Equatable {
   case urge
   case lateNight
   case morning
+  /// A hard day's morning (`hard-day`): a date the person marked as hard.
+  case hardDay
   case healing
   case other
 
@@ -13,6 +15,8 @@ public enum Moment: Sendable, Equatable {
       self = .urge
     } else if tags.contains(Tag.lateNight) {
       self = .lateNight
+    } else if tags.contains(Tag.hardDay) {
+      self = .hardDay
     } else if tags.contains(Tag.morning) {
       self = .morning
     } else if tags.contains(Tag.healing) {
@@ -30,6 +34,8 @@ public enum Moment: Sendable, Equatable {
     /// Lines only `affirm sos` draws: they may speak of the phone in hand or a message that came.
     public static let sos = "sos"
     public static let healing = "healing"
+    /// Lines the morning slot draws on a hard day (`[[hard_day]]` in the config).
+    public static let hardDay = "hard-day"
     /// What `affirm sos` and the "I want to reach out" button draw from.
     public static let sosDraws = [urge, sos]
   }
@@ -43,6 +49,7 @@ public enum Moment: Sendable, Equatable {
     case .urge: ["Breathe. You're not alone in this.", "Stay with yourself for a minute."]
     case .lateNight: ["It's late. Be gentle with yourself.", "Rest now. Tonight, you come first."]
     case .morning: ["Good morning", "A new day"]
+    case .hardDay: ["A hard day. Go gently.", "Good morning. Go gently today."]
     case .healing: ["It gets easier", "Step by step"]
     case .other: ["Keep going", "Step by step"]
     }
