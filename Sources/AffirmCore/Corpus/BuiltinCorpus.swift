@@ -404,7 +404,7 @@ package enum BuiltinCorpus {
 
       [hard-day] idea: gets-easier
       Hard dates get easier the longer I persist. Today counts too.
-      This date won't always feel like this. Each year it eases a little.
+      This date won't always feel like this. It eases, a little at a time.
 
       [hard-day] idea: for-you
       Today I take extra care of myself. No contact is for me.
