@@ -130,7 +130,7 @@ func scannedInstant(_ date: LocalDate, _ time: WallTime, in zone: TimeZoneRules)
   return Instant(seconds: local - Int64(zone.offset(at: before)))
 }
 
-@Suite("the scanned oracle itself", .timeLimit(.minutes(1)))
+@Suite("the scanned oracle itself", .timeLimit(.minutes(3)))
 struct ScannedInstantTests {
   @Test("it agrees with the zoneinfo table at a gap, an overlap and a skipped date")
   func knownCases() {
