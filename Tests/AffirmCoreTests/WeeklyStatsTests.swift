@@ -10,7 +10,8 @@ struct WeeklyStatsTests {
 
   @Test("twelve weeks, each starting on a Monday, the last one the week of now")
   func twelveMondays() {
-    let stats = WeeklyStats(urges: [], passed: [], now: instant("2026-09-10T12:00:00+02:00"), zone: zone("Europe/Berlin"))
+    let stats = WeeklyStats(
+      urges: [], passed: [], now: instant("2026-09-10T12:00:00+02:00"), zone: zone("Europe/Berlin"))
     #expect(stats.weeks.count == 12)
     #expect(stats.weeks.last?.start == date("2026-09-07"))
     #expect(stats.weeks.first?.start == date("2026-06-22"))
@@ -84,7 +85,9 @@ struct WeeklyStatsTests {
       ])
     // A single urge in a large week still shows a sliver.
     let small = StatsChart.text(
-      WeeklyStats(weeks: [.init(start: date("2026-09-07"), urges: 100, passed: 0), .init(start: date("2026-09-14"), urges: 1, passed: 0)]),
+      WeeklyStats(weeks: [
+        .init(start: date("2026-09-07"), urges: 100, passed: 0), .init(start: date("2026-09-14"), urges: 1, passed: 0),
+      ]),
       width: 8)
     #expect(small.hasSuffix("2026-09-14 █          1"))
   }

@@ -37,7 +37,7 @@ struct StatsTests {
     ]
     let sql =
       "INSERT INTO urge (at, note) VALUES " + urges.map { "(\($0), NULL)" }.joined(separator: ", ") + ";\n"
-      + "INSERT INTO strength (at) VALUES (\(at(weeks[0] + 1, 22))), (\(at(weeks[0] + 6, 23) + 60)));"
+      + "INSERT INTO strength (at) VALUES (\(at(weeks[0] + 1, 22))), (\(at(weeks[0] + 6, 23) + 60));"
     let edit = try runProcess("/usr/bin/sqlite3", ["-bail", home.database, sql])
     try #require(edit.status == 0, "\(edit.stderr)")
     return (home, environment, weeks)
@@ -53,7 +53,9 @@ struct StatsTests {
     let busiest = try #require(rows.first { $0.hasPrefix(iso(weeks[1]) + " ") }, "\(text.stdout)")
     #expect(busiest == iso(weeks[1]) + " " + String(repeating: "█", count: 24) + " 6")
     let lastWeek = try #require(rows.first { $0.hasPrefix(iso(weeks[0]) + " ") })
-    #expect(lastWeek == iso(weeks[0]) + " " + String(repeating: "█", count: 12) + String(repeating: " ", count: 12) + " 3 · 2 passed")
+    #expect(
+      lastWeek == iso(weeks[0]) + " " + String(repeating: "█", count: 12) + String(repeating: " ", count: 12)
+        + " 3 · 2 passed")
     #expect(rows.filter { $0.range(of: #"^\d{4}-\d{2}-\d{2} "#, options: .regularExpression) != nil }.count == 12)
     #expect(text.stdout.contains("Waves that passed in these weeks: 2."))
 
@@ -70,8 +72,10 @@ struct StatsTests {
     #expect(object["waves_passed"] as? Int == 2 && object["stayed_strong"] as? Int == 2)
     #expect(object["median_wave_minutes"] is NSNull)
     // The fields that were there keep their order; the new ones follow.
-    let keys = ["day", "longest_streak", "shown", "stayed_strong", "urges", "urges_by_hour", "suggested_window",
-      "weeks", "waves_passed", "median_wave_minutes"]
+    let keys = [
+      "day", "longest_streak", "shown", "stayed_strong", "urges", "urges_by_hour", "suggested_window",
+      "weeks", "waves_passed", "median_wave_minutes",
+    ]
     let positions = keys.map { json.stdout.range(of: "\"\($0)\":")?.lowerBound }
     #expect(positions.allSatisfy { $0 != nil } && positions.map { $0! } == positions.map { $0! }.sorted())
   }

@@ -58,15 +58,22 @@ public enum StatsChart {
           + ##"fill="#2e6b3a">\##(escape(label))</text>"##)
     }
 
-    out.append(##"<text x="\##(width / 2)" y="24" font-size="16" text-anchor="middle" fill="#222222">\##(escape(title))</text>"##)
+    out.append(
+      ##"<text x="\##(width / 2)" y="24" font-size="16" text-anchor="middle" fill="#222222">\##(escape(title))</text>"##
+    )
     let subtitle = "Waves that passed: \(stats.totalPassed)"
-    out.append(##"<text x="\##(width / 2)" y="44" font-size="12" text-anchor="middle" fill="#444444">\##(escape(subtitle))</text>"##)
+    out.append(
+      ##"<text x="\##(width / 2)" y="44" font-size="12" text-anchor="middle" fill="#444444">\##(escape(subtitle))</text>"##
+    )
 
     // Axes.
     out.append(##"<line x1="\##(left)" y1="\##(bottom)" x2="\##(width - right)" y2="\##(bottom)" stroke="#888888"/>"##)
     out.append(##"<line x1="\##(left)" y1="\##(top)" x2="\##(left)" y2="\##(bottom)" stroke="#888888"/>"##)
-    out.append(##"<text x="\##(left - 6)" y="\##(bottom + 4)" font-size="10" text-anchor="end" fill="#444444">0</text>"##)
-    out.append(##"<text x="\##(left - 6)" y="\##(top + 4)" font-size="10" text-anchor="end" fill="#444444">\##(largest)</text>"##)
+    out.append(
+      ##"<text x="\##(left - 6)" y="\##(bottom + 4)" font-size="10" text-anchor="end" fill="#444444">0</text>"##)
+    out.append(
+      ##"<text x="\##(left - 6)" y="\##(top + 4)" font-size="10" text-anchor="end" fill="#444444">\##(largest)</text>"##
+    )
     out.append(
       ##"<text x="16" y="\##((top + bottom) / 2)" font-size="12" text-anchor="middle" fill="#444444" "##
         + ##"transform="rotate(-90 16 \##((top + bottom) / 2))">\##(escape("Urges"))</text>"##)
@@ -81,14 +88,16 @@ public enum StatsChart {
       if week.urges > 0 {
         out.append(
           ##"<rect class="week" x="\##(x(barX))" y="\##(format(Double(bottom) - barHeight))" width="\##(format(slot * 0.7))" "##
-            + ##"height="\##(format(barHeight))" fill="#5b7fbf"><title>\##(escape("Week of \(week.start): \(week.urges) urge\(week.urges == 1 ? "" : "s"), \(week.passed) passed"))</title></rect>"##)
+            + ##"height="\##(format(barHeight))" fill="#5b7fbf"><title>\##(escape("Week of \(week.start): \(week.urges) urge\(week.urges == 1 ? "" : "s"), \(week.passed) passed"))</title></rect>"##
+        )
         out.append(
           ##"<text x="\##(center)" y="\##(format(Double(bottom) - barHeight - 4))" font-size="10" text-anchor="middle" "##
             + ##"fill="#222222">\##(week.urges)</text>"##)
       }
       let label = LocalDate.pad(week.start.month, 2) + "-" + LocalDate.pad(week.start.day, 2)
       out.append(
-        ##"<text x="\##(center)" y="\##(bottom + 16)" font-size="10" text-anchor="middle" fill="#444444">\##(escape(label))</text>"##)
+        ##"<text x="\##(center)" y="\##(bottom + 16)" font-size="10" text-anchor="middle" fill="#444444">\##(escape(label))</text>"##
+      )
     }
     out.append("</svg>")
     return out.joined(separator: "\n") + "\n"
