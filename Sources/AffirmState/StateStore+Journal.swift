@@ -206,6 +206,29 @@ extension StateStore {
     }
   }
 
+  /// The instants of every press of "It passed" (once "I stayed strong"), oldest first.
+  public func strengthInstants() throws(StateError) -> [Instant] {
+    do {
+      return try database.read { db in
+        // A database from before v3, opened read-only, has no table yet: none.
+        guard try db.tableExists("strength") else { return [] }
+        var instants: [Instant] = []
+        var skipped = 0
+        for value in try DatabaseValue.fetchAll(db, sql: "SELECT at FROM strength ORDER BY at") {
+          guard let at = Self.instant(value) else {
+            skipped += 1
+            continue
+          }
+          instants.append(at)
+        }
+        reportSkipped(skipped, in: "strength")
+        return instants
+      }
+    } catch {
+      throw StateError.wrapping(error, path: path)
+    }
+  }
+
   /// How many notifications the server accepted.
   public func deliveredCount() throws(StateError) -> Int {
     do {

@@ -43,7 +43,7 @@ enum ExitStatus: Int32 {
     case is CorpusChoiceError, is CorpusLoadError: self = .noInput
     case is DeliveryError: self = .unavailable
     case is StateError, is ShownButNotRecorded, is DaemonStartError: self = .tempFail
-    case is ConfigInitError: self = .cantCreate
+    case is ConfigInitError, is ChartWriteError: self = .cantCreate
     case let error as DesktopFileError:
       switch error {
       case .foreign, .unwritable, .unremovable: self = .cantCreate

@@ -7,20 +7,37 @@ extension AffirmCommand {
   struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "stats",
-      abstract: "Show the day count, the longest streak, what was shown, and when urges come.")
+      abstract: "Show the day count, the longest streak, what was shown, and when urges come.",
+      discussion: """
+        Also shows the last 12 weeks (calendar weeks in the config's time zone, Monday first): \
+        urges per week as a small chart, and how many waves passed ("It passed", once \
+        "I stayed strong") each week. --svg FILE writes the same weeks as a small SVG picture \
+        you can keep, with the current no-contact streak shaded.
+        """)
 
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    @Option(
+      name: .customLong("svg"),
+      help: ArgumentHelp(
+        "Also write a chart of urges per week, with the current streak marked, to this SVG file.",
+        valueName: "file"))
+    var svgPath: String?
+
     @OptionGroup var config: ConfigOptions
+
+    func validate() throws {
+      if svgPath?.isEmpty == true { throw ValidationError("--svg needs a file name, such as urges.svg.") }
+    }
 
     func run() throws {
       let context = try reportingFailures { try CommandContext(config: config, readOnly: true) }
       let store = try reportingFailures { try context.readableStore() }
-      let (resets, urges, shown, strong) = try reportingFailures {
+      let (resets, urges, shown, strong, passed) = try reportingFailures {
         (
           try store?.resets() ?? [], try store?.urgeInstants() ?? [], try store?.deliveredCount() ?? 0,
-          try store?.strengthCount() ?? 0
+          try store?.strengthCount() ?? 0, try store?.strengthInstants() ?? []
         )
       }
       let count = NoContact.current(configured: context.loaded.config.noContactSince, resets: resets)
@@ -30,6 +47,18 @@ extension AffirmCommand {
       let pattern = UrgePattern(urges: urges, zone: context.zone)
       let window = lateNightHours(context.loaded.config)
       let suggestion = pattern.suggestedWindow(covered: window)
+      let weekly = WeeklyStats(urges: urges, passed: passed, now: context.now, zone: context.zone)
+
+      if let svgPath {
+        let picture = StatsChart.svg(weekly, streakStart: count?.start)
+        try reportingFailures {
+          do {
+            try AtomicFile.write(Array(picture.utf8), to: svgPath, mode: 0o644)
+          } catch let error as FileWriteError {
+            throw ChartWriteError(path: svgPath, reason: error.reason)
+          }
+        }
+      }
 
       if json {
         print(
@@ -37,7 +66,9 @@ extension AffirmCommand {
             StatsReport(
               day: day, longestStreak: longest, shown: shown, stayedStrong: strong, urges: pattern.total,
               urgesByHour: pattern.byHour,
-              suggestedWindow: suggestion.map { .init(from: "\($0.from)", until: "\($0.until)") })))
+              suggestedWindow: suggestion.map { .init(from: "\($0.from)", until: "\($0.until)") },
+              weeks: weekly.weeks.map { .init(start: "\($0.start)", urges: $0.urges, passed: $0.passed) },
+              wavesPassed: strong, medianWaveMinutes: nil)))
         return
       }
       if let day {
@@ -47,6 +78,10 @@ extension AffirmCommand {
       }
       print("Notifications shown: \(shown). Urges logged: \(pattern.total).")
       if strong > 0 { print("Waves you let pass (\"It passed\"): \(strong). Each one counts.") }
+
+      print("\nUrges per week, last \(weekly.weeks.count) weeks (each row starts on a Monday):")
+      print(StatsChart.text(weekly))
+      print("Waves that passed in these weeks: \(weekly.totalPassed).")
 
       if pattern.total > 0 {
         print("\nUrges by hour of day:")
@@ -58,6 +93,7 @@ extension AffirmCommand {
             + "would cover them:\n\n[[slot]]\nname = \"urges\"\nfrom = \"\(suggestion.from)\"\nuntil = \"\(suggestion.until)\"\n"
             + "every = \"30m\"\ntags = [\"urge\"]\nurgency = \"critical\"")
       }
+      if let svgPath { print("\nThe chart is saved in \(svgPath).") }
     }
 
     /// The hours the late-night nudges cover: windows of slots whose tags make night lines.
@@ -91,6 +127,21 @@ struct StatsReport: Encodable {
   /// A slot's window that would cover most urges, when the late-night slots do not.
   var suggestedWindow: Window?
 
+  /// The last 12 local calendar weeks, oldest first.
+  var weeks: [Week]
+  /// Presses of "It passed" in all (the same count as `stayed_strong`).
+  var wavesPassed: Int
+  /// The median length of a wave ridden to its end: always null until waves have a length.
+  var medianWaveMinutes: Int?
+
+  struct Week: Encodable {
+    /// The week's Monday, `YYYY-MM-DD`.
+    var start: String
+    var urges: Int
+    /// Presses of "It passed" that week.
+    var passed: Int
+  }
+
   struct Window: Encodable {
     var from: String
     var until: String
@@ -104,5 +155,15 @@ struct StatsReport: Encodable {
     case urges
     case urgesByHour = "urges_by_hour"
     case suggestedWindow = "suggested_window"
+    case weeks
+    case wavesPassed = "waves_passed"
+    case medianWaveMinutes = "median_wave_minutes"
   }
+}
+
+/// The SVG chart could not be written; nothing was left half-written.
+struct ChartWriteError: UserFacingError {
+  var path: String
+  var reason: String
+  var description: String { "cannot write the chart to \(path): \(reason)" }
 }

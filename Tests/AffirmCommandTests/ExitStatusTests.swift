@@ -22,6 +22,7 @@ import Testing
     (ShownButNotRecorded(underlying: state), 75),
     (DaemonStartError.alreadyRunning(pid: 1), 75),
     (ConfigInitError.exists("/c"), 73),
+    (ChartWriteError(path: "/c.svg", reason: "Is a directory"), 73),
     (DesktopFileError.foreign(path: "/f", isRegularFile: true), 73),
     (DesktopFileError.unreadable(path: "/f", reason: "r"), 66),
     (DesktopFileError.noHome, 78),

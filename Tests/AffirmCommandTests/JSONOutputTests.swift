@@ -46,19 +46,21 @@ import Testing
     #expect(JSONOutput.array([NextFireReport]()) == "[]")
   }
 
-  @Test("stats --json: every key, a missing day and window as null")
+  @Test("stats --json: every key in order, a missing day, window and median wave length as null")
   func stats() throws {
     var report = StatsReport(
-      day: nil, longestStreak: 0, shown: 0, stayedStrong: 0, urges: 0, urgesByHour: [0, 2], suggestedWindow: nil)
+      day: nil, longestStreak: 0, shown: 0, stayedStrong: 0, urges: 0, urgesByHour: [0, 2], suggestedWindow: nil,
+      weeks: [.init(start: "2026-09-07", urges: 3, passed: 1)], wavesPassed: 1, medianWaveMinutes: nil)
     #expect(
       JSONOutput.line(report)
-        == #"{"day": null, "longest_streak": 0, "shown": 0, "stayed_strong": 0, "urges": 0, "urges_by_hour": [0, 2], "suggested_window": null}"#
+        == #"{"day": null, "longest_streak": 0, "shown": 0, "stayed_strong": 0, "urges": 0, "urges_by_hour": [0, 2], "suggested_window": null, "#
+        + #""weeks": [{"start": "2026-09-07", "urges": 3, "passed": 1}], "waves_passed": 1, "median_wave_minutes": null}"#
     )
     report.day = 12
     report.suggestedWindow = .init(from: "14:00", until: "16:00")
     let line = JSONOutput.line(report)
     #expect(line.hasPrefix(#"{"day": 12, "#))
-    #expect(line.hasSuffix(#""suggested_window": {"from": "14:00", "until": "16:00"}}"#))
+    #expect(line.contains(#""suggested_window": {"from": "14:00", "until": "16:00"}, "weeks": "#))
     let object = try #require(try parsed(line) as? [String: Any])
     #expect((object["suggested_window"] as? [String: String]) == ["from": "14:00", "until": "16:00"])
   }

@@ -48,8 +48,9 @@ BUILD_PACKAGES=(libsqlite3-dev libnotify4)
 # server and protocol monitor; sqlite3 lets the fault tests check the state). xfce4-notifyd
 # and notification-daemon are the other real servers the server-dependent tests run on, each
 # on a bus of its own (ServerMatrixTests); xdotool presses their buttons on the Xvfb screen.
-# libnss-wrapper gives a test its own passwd entry (install with HOME unset).
-STACK_PACKAGES=(dbus dunst xvfb jq libnotify-bin python3-gi gir1.2-glib-2.0 sqlite3 xfce4-notifyd notification-daemon xdotool x11-utils libnss-wrapper)
+# libnss-wrapper gives a test its own passwd entry (install with HOME unset). librsvg2-bin's
+# rsvg-convert renders the chart `affirm stats --svg` writes (StatsTests).
+STACK_PACKAGES=(dbus dunst xvfb jq libnotify-bin python3-gi gir1.2-glib-2.0 sqlite3 xfce4-notifyd notification-daemon xdotool x11-utils libnss-wrapper librsvg2-bin)
 
 STACK_PIDS=()
 
