@@ -17,7 +17,9 @@ struct NoContactTests {
     let count = NoContact(start: LocalDate(iso: "2027-03-01")!)
     for offset in 0..<400 {
       let date = LocalDate(iso: "2027-03-01")!.adding(days: offset)
-      for time in ["00:00", "00:30", "12:00", "23:59"] {
+      // 01:45 and 02:15 fall in Berlin's and Lord Howe's gaps and overlaps, 00:00 and 00:30
+      // where the zones that change at midnight do.
+      for time in ["00:00", "00:30", "01:45", "02:15", "12:00", "23:59"] {
         let instant = rules.resolve(date, WallTime(time)!)
         #expect(count.day(on: rules.localTime(at: instant).date) == offset + 1, "\(zoneName) \(date) \(time)")
       }

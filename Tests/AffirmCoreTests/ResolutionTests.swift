@@ -66,11 +66,24 @@ struct ResolutionTests {
   func monotone(name: String) {
     let rules = zone(name)
     for year in [2018, 2026, 2027] {
+      // The year's offset changes, found from offset(at:) alone: a resolve that ignored them
+      // would find no transition day below, and this test would check nothing.
+      let yearStart = Instant(seconds: Int64(LocalDate(year: year, month: 1, day: 2).daysSinceEpoch) * 86_400)
+      let yearEnd = Instant(seconds: Int64(LocalDate(year: year, month: 12, day: 31).daysSinceEpoch) * 86_400)
+      var changes = 0
+      var after = yearStart
+      while let change = nextOffsetChange(in: rules, after: after), change < yearEnd {
+        changes += 1
+        after = change
+      }
+      var transitionDays = 0
+      defer { #expect((changes == 0) == (transitionDays == 0), "\(name) \(year): \(changes) offset changes") }
       var date = LocalDate(year: year, month: 1, day: 1)
       while date.year == year {
         let midnight = rules.resolve(date, WallTime(hour: 0, minute: 0))
         let next = rules.resolve(date.adding(days: 1), WallTime(hour: 0, minute: 0))
         if next.seconds - midnight.seconds != 86_400 {
+          transitionDays += 1
           // A transition day: every minute reads back as itself, or, in the gap, later by the gap.
           let gap = Int64(rules.offset(at: next) - rules.offset(at: midnight.adding(seconds: -43_200)))
           for minute in stride(from: 0, to: 1440, by: 1) {
