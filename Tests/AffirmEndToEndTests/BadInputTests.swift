@@ -2,7 +2,7 @@ import AffirmTestSupport
 import Foundation
 import Testing
 
-@Suite("affirm send and check with bad input", .timeLimit(.minutes(3)))
+@Suite("affirm send and check with bad input", .timeLimit(.minutes(10)))
 struct BadInputTests {
   @Test("an unknown tag lists the known tags, exit 64")
   func unknownTag() throws {

@@ -112,7 +112,7 @@ private func hasButtons(_ notification: [String: String]) -> Bool {
 
 @Suite(
   "notification buttons, pressed through dunst's context menu", .needsNotificationStack, .serialized,
-  .timeLimit(.minutes(3)))
+  .timeLimit(.minutes(10)))
 struct ButtonTests {
   @Test("send --wait: \"It passed\" is recorded and thanked for, and the answered one leaves")
   func stayedStrong() throws {

@@ -199,7 +199,7 @@ struct SystemCallError: Error, CustomStringConvertible {
   var description: String { "\(call) \(path): \(String(cString: strerror(code)))" }
 }
 
-@Suite("the catalogue of malformed configs and corpora", .timeLimit(.minutes(3)))
+@Suite("the catalogue of malformed configs and corpora", .timeLimit(.minutes(10)))
 struct CatalogueTests {
   @Test("the manifests list every fixture, enough cases, and a location for every config error")
   func manifests() throws {

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Edges of single commands found by a hostile probe: paths, dates, disks, links, TZ.
-@Suite("command edges: install paths, reset dates, config init on a full disk, TZ, links", .timeLimit(.minutes(3)))
+@Suite("command edges: install paths, reset dates, config init on a full disk, TZ, links", .timeLimit(.minutes(10)))
 struct CommandEdgeTests {
   @Test("config init --config with a relative path makes its directories under the working directory")
   func relativeConfigInit() throws {

@@ -2,7 +2,7 @@ import AffirmTestSupport
 import Foundation
 import Testing
 
-@Suite("affirm doctor", .needsNotificationStack, .serialized, .timeLimit(.minutes(3)))
+@Suite("affirm doctor", .needsNotificationStack, .serialized, .timeLimit(.minutes(10)))
 struct DoctorTests {
   @Test("a healthy setup: exit 0, names dunst, and sees the daemon come and go")
   func healthy() throws {

@@ -8,7 +8,7 @@ import Testing
 /// test that kills or restarts a notification server or bus uses a private one of its own.
 @Suite(
   "faults: crashes, lost servers and buses, full and read-only disks", .needsNotificationStack, .serialized,
-  .timeLimit(.minutes(5)))
+  .timeLimit(.minutes(10)))
 struct FaultTests {
   @Test("a daemon that created the database keeps its writes when another SQLite client closes it")
   func databaseCreatedByTheDaemon() throws {

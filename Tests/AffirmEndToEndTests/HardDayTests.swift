@@ -2,7 +2,7 @@ import AffirmTestSupport
 import Foundation
 import Testing
 
-@Suite("hard days, through the binary", .timeLimit(.minutes(3)))
+@Suite("hard days, through the binary", .timeLimit(.minutes(10)))
 struct HardDayTests {
   /// Today's month and day in UTC, as a `[[hard_day]]` writes them ("MM-DD").
   static func todayInUTC() -> String {

@@ -4,7 +4,7 @@ import Testing
 
 let systemdAnalyze = "/usr/bin/systemd-analyze"
 
-@Suite("affirm install and uninstall", .timeLimit(.minutes(3)))
+@Suite("affirm install and uninstall", .timeLimit(.minutes(10)))
 struct InstallTests {
   @Test("install writes the systemd user unit, prints how to enable it and where the log is")
   func installUnit() throws {

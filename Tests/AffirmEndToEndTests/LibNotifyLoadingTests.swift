@@ -4,7 +4,7 @@ import Testing
 
 /// affirm opens libnotify only to show a notification. Here the dynamic loader finds a broken
 /// libnotify.so.4 first (an empty file on LD_LIBRARY_PATH), as on a system without libnotify4.
-@Suite("affirm without a loadable libnotify", .needsNotificationStack, .timeLimit(.minutes(3)))
+@Suite("affirm without a loadable libnotify", .needsNotificationStack, .timeLimit(.minutes(10)))
 struct LibNotifyLoadingTests {
   let home: DaemonHome
   let library: String

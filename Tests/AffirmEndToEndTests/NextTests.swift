@@ -2,7 +2,7 @@ import AffirmTestSupport
 import Foundation
 import Testing
 
-@Suite("affirm next and config", .timeLimit(.minutes(3)))
+@Suite("affirm next and config", .timeLimit(.minutes(10)))
 struct NextTests {
   @Test("next lists fire times across the Berlin spring gap as JSON")
   func nextJSON() throws {

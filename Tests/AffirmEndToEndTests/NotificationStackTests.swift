@@ -3,7 +3,7 @@ import Testing
 
 /// Always enabled: where the stack is required (scripts/test, CI), its absence fails here by
 /// name, besides failing every suite that needs it; `swift test` alone only skips those.
-@Suite("the notification stack the end-to-end suites need", .timeLimit(.minutes(1)))
+@Suite("the notification stack the end-to-end suites need", .timeLimit(.minutes(10)))
 struct NotificationStackTests {
   @Test("is there whenever the run requires it: a missing stack is a failure, never a skip")
   func presentWhenRequired() {

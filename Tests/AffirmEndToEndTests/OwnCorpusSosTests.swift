@@ -2,7 +2,7 @@ import AffirmTestSupport
 import Foundation
 import Testing
 
-@Suite("sos with the config's own lines", .needsNotificationStack, .serialized, .timeLimit(.minutes(3)))
+@Suite("sos with the config's own lines", .needsNotificationStack, .serialized, .timeLimit(.minutes(10)))
 struct OwnCorpusSosTests {
   @Test("sos shows the user's urge line when only the user's lines count")
   func sos() throws {

@@ -2,7 +2,7 @@ import AffirmTestSupport
 import Foundation
 import Testing
 
-@Suite("a person's own lines from the config's corpus key", .serialized, .timeLimit(.minutes(3)))
+@Suite("a person's own lines from the config's corpus key", .serialized, .timeLimit(.minutes(10)))
 struct OwnCorpusTests {
   @Test("builtin_corpus = false: send --dry-run shows only the user's line, from ~/ and through the index")
   func onlyOwnLines() throws {

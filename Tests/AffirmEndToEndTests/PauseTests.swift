@@ -2,7 +2,7 @@ import AffirmTestSupport
 import Foundation
 import Testing
 
-@Suite("pause, resume and status", .needsNotificationStack, .serialized, .timeLimit(.minutes(3)))
+@Suite("pause, resume and status", .needsNotificationStack, .serialized, .timeLimit(.minutes(10)))
 struct PauseTests {
   @Test("while paused the daemon holds a normal slot and still shows a critical one")
   func daemonHoldsWhilePaused() throws {

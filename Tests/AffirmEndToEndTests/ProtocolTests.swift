@@ -4,7 +4,7 @@ import Testing
 
 @Suite(
   "the notification protocol as sent, through a fake server", .needsNotificationStack, .serialized,
-  .timeLimit(.minutes(3)))
+  .timeLimit(.minutes(10)))
 struct ProtocolTests {
   @Test("a server without `actions` gets plain notifications; --wait still ends when it closes")
   func noActionsCapability() throws {

@@ -2,7 +2,7 @@ import AffirmTestSupport
 import Foundation
 import Testing
 
-@Suite("affirm run, against the real dunst", .needsNotificationStack, .serialized, .timeLimit(.minutes(3)))
+@Suite("affirm run, against the real dunst", .needsNotificationStack, .serialized, .timeLimit(.minutes(10)))
 struct RunTests {
   @Test("a slot ahead is delivered; SIGTERM then stops the loop itself, exit 0")
   func deliversThenStops() throws {

@@ -51,7 +51,7 @@ func peakResident(_ arguments: [String], environment: [String: String]) throws -
 
 @Suite(
   "a clock that was ahead, and schedules that could blow up memory", .needsNotificationStack, .serialized,
-  .timeLimit(.minutes(3)))
+  .timeLimit(.minutes(10)))
 struct ScheduleReliabilityTests {
   @Test("a saved mark a day ahead is clamped and logged once; the daemon, next, status and doctor agree")
   func futureMarkThroughTheBinary() throws {

@@ -2,7 +2,7 @@ import AffirmTestSupport
 import Foundation
 import Testing
 
-@Suite("affirm send when delivery is impossible", .needsNotificationStack, .serialized, .timeLimit(.minutes(3)))
+@Suite("affirm send when delivery is impossible", .needsNotificationStack, .serialized, .timeLimit(.minutes(10)))
 struct SendFailureTests {
   @Test("no bus at all (env -i, but for a HOME of its own): exit 69 at once with the sentence")
   func noBus() throws {

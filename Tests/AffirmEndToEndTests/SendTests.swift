@@ -2,7 +2,7 @@ import AffirmTestSupport
 import Foundation
 import Testing
 
-@Suite("affirm send, against the real dunst", .needsNotificationStack, .timeLimit(.minutes(3)))
+@Suite("affirm send, against the real dunst", .needsNotificationStack, .timeLimit(.minutes(10)))
 struct SendTests {
   @Test("a tagged send arrives with app name, summary, body, urgency and hints")
   func taggedSendArrives() throws {

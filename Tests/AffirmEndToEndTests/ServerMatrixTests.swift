@@ -163,7 +163,7 @@ final class RealServer {
 
 @Suite(
   "on each real server: dunst, xfce4-notifyd and notification-daemon", .needsNotificationStack, .serialized,
-  .timeLimit(.minutes(5)))
+  .timeLimit(.minutes(10)))
 struct ServerMatrixTests {
   @Test("send: app name, summary, body, urgency, hints and icon arrive", arguments: ServerKind.available)
   func send(_ kind: ServerKind) throws {

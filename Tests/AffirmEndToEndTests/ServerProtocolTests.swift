@@ -4,7 +4,7 @@ import Testing
 
 @Suite(
   "server instances, bounds and footprint, through a fake server", .needsNotificationStack, .serialized,
-  .timeLimit(.minutes(3)))
+  .timeLimit(.minutes(10)))
 struct ServerProtocolTests {
   @Test("a restarted server: the daemon's next notification is new, never another application's old id")
   func restartForgetsIDs() throws {

@@ -4,7 +4,7 @@ import Testing
 
 @Suite(
   "the server quirks table, each against a server that has the quirk (impersonated)",
-  .needsNotificationStack, .serialized, .timeLimit(.minutes(3)))
+  .needsNotificationStack, .serialized, .timeLimit(.minutes(10)))
 struct ServerQuirkTests {
   @Test("GNOME Shell: the thank-you comes at normal urgency, transient; elsewhere low, transient")
   func acknowledgementUrgency() throws {

@@ -2,7 +2,7 @@ import AffirmTestSupport
 import Foundation
 import Testing
 
-@Suite("small things a new user meets", .needsNotificationStack, .serialized, .timeLimit(.minutes(3)))
+@Suite("small things a new user meets", .needsNotificationStack, .serialized, .timeLimit(.minutes(10)))
 struct SmallThingsTests {
   @Test("check counts one slot as \"1 slot\"")
   func oneSlot() throws {

@@ -4,7 +4,7 @@ import Testing
 
 @Suite(
   "state: sos, history, stats, reset and concurrent sends", .needsNotificationStack, .serialized,
-  .timeLimit(.minutes(3)))
+  .timeLimit(.minutes(10)))
 struct StateCommandTests {
   @Test("sos logs the urge and shows a critical urge entry; history and stats see it")
   func sosHistoryStats() throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// The state database as a hostile or unlucky user leaves it: unreadable, damaged, edited by
 /// hand, reached through a symlink, in a directory others may write, raced by first processes.
-@Suite("state: unreadable, refused, raced and hand-edited databases", .serialized, .timeLimit(.minutes(3)))
+@Suite("state: unreadable, refused, raced and hand-edited databases", .serialized, .timeLimit(.minutes(10)))
 struct StateSafetyTests {
   /// A home whose commands need no bus: pause, status, history, stats, reset.
   struct Home {

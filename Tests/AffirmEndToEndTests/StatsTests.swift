@@ -4,7 +4,7 @@ import Testing
 
 /// `affirm stats`' weeks through the binary: the terminal chart, `--json`, and `--svg FILE`
 /// parsed as XML and rendered by rsvg-convert.
-@Suite("stats: urges and waves per week, JSON and SVG", .timeLimit(.minutes(3)))
+@Suite("stats: urges and waves per week, JSON and SVG", .timeLimit(.minutes(10)))
 struct StatsTests {
   /// The Monday (UTC) of the week `weeksBack` weeks before this one, as days since the epoch.
   func monday(weeksBack: Int) -> Int {

@@ -6,7 +6,7 @@ import Testing
 /// reorder themselves (U+202E) or show nothing.
 @Suite(
   "terminal escape injection: check reports it, nothing shows it, printing makes it visible", .serialized,
-  .timeLimit(.minutes(3)))
+  .timeLimit(.minutes(10)))
 struct TerminalInjectionTests {
   static let esc = "\u{1B}"
 
