@@ -263,11 +263,13 @@ extension AffirmCommand {
       } catch {
         var info = stat()
         let isDirectory = stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-        let fix =
-          isDirectory
-          ? "move it away:\nmv \(DesktopFiles.shellQuoted(path)) \(DesktopFiles.shellQuoted(path + ".old"))"
-          : "the next affirm send or affirm run moves it aside (to state.sqlite.corrupt-<time>) and starts "
-            + "a fresh one; or move it away yourself"
+        let fix: String
+        switch error {
+        case _ where isDirectory:
+          fix = "move it away:\nmv \(DesktopFiles.shellQuoted(path)) \(DesktopFiles.shellQuoted(path + ".old"))"
+        case .unavailable(_, let cause), .unreadable(_, let cause): fix = cause.fix(path: path)
+        case .refused(_, let problem): fix = problem.fix
+        }
         report.add(
           .problem, "state database: unusable",
           details: [path, isDirectory ? "it is a directory, not a database" : error.reason], fix: fix)

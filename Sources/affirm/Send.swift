@@ -3,7 +3,6 @@ import AffirmNotify
 import AffirmState
 import AffirmSystem
 public import ArgumentParser
-import FoundationEssentials
 
 extension AffirmCommand {
   struct Send: ParsableCommand {

@@ -77,11 +77,14 @@ extension AffirmCommand {
         print("No day count yet: set no_contact_since in the config, or run affirm reset.")
       }
       print("Notifications shown: \(shown). Urges logged: \(pattern.total).")
-      if strong > 0 { print("Waves you let pass (\"It passed\"): \(strong). Each one counts.") }
+      if strong > 0 {
+        print(
+          "Waves you let pass (\"It passed\"): \(strong) in all, \(weekly.totalPassed) of them in the last "
+            + "\(weekly.weeks.count) weeks. Each one counts.")
+      }
 
       print("\nUrges per week, last \(weekly.weeks.count) weeks (each row starts on a Monday):")
       print(StatsChart.text(weekly))
-      print("Waves that passed in these weeks: \(weekly.totalPassed).")
 
       if pattern.total > 0 {
         print("\nUrges by hour of day:")

@@ -78,10 +78,11 @@ struct CommandEdgeTests {
     let path = home.path + "/.config/affirm/config.toml"
     // A file-size limit of 0 makes every write into a regular file fail with EFBIG, as a full
     // disk does: the first write of the text fails after the file was created. Only the
-    // subshell has the limit, so its stderr still reaches the test through cat.
-    let script = "(trap '' XFSZ; ulimit -f 0; exec \"$0\" config init) 2>&1 | cat"
+    // subshell has the limit, so its stderr, and then its exit status, still reach the test
+    // through cat.
+    let script = "{ (trap '' XFSZ; ulimit -f 0; exec \"$0\" config init) 2>&1; echo \"exit $?\"; } | cat"
     let result = try runProcess("/bin/sh", ["-c", script, Affirm.binary], environment: home.environment)
-    #expect(result.stdout == "affirm: cannot write \(path): File too large\n")
+    #expect(result.stdout == "affirm: cannot write \(path): File too large\nexit 73\n")
     #expect(!FileManager.default.fileExists(atPath: path), "a config was left behind")
     #expect(try FileManager.default.contentsOfDirectory(atPath: home.path + "/.config/affirm") == [])
     // Then, with room, it is written whole.

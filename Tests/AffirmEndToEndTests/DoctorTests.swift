@@ -113,7 +113,32 @@ struct DoctorTests {
     #expect(result.status == 0, "\(result.stdout)")
     let text = flattened(result.stdout)
     #expect(text.contains("✗ state database: unusable \(database) file is not a database"), "\(result.stdout)")
-    #expect(text.contains("moves it aside"))
+    #expect(
+      text.contains(
+        "fix: the next affirm send or affirm run moves it aside (to state.sqlite.corrupt-<time>) and starts a fresh one"
+      ), "\(result.stdout)")
+    #expect(!text.contains("newer affirm"))
+  }
+
+  @Test("a state database from a newer affirm gets its own fix: use that version, or let send move it aside")
+  func stateFromNewerAffirm() throws {
+    let home = try DaemonHome()
+    #expect(try Affirm.run(["pause", "1h"], environment: try home.environment()).status == 0)
+    let edit = try runProcess(
+      "/usr/bin/sqlite3",
+      ["-bail", home.database, "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')"])
+    try #require(edit.status == 0, "\(edit.stderr)")
+    let result = try Affirm.run(["doctor"], environment: try home.environment())
+    #expect(result.status == 0, "\(result.stdout)")
+    let text = flattened(result.stdout)
+    #expect(
+      text.contains("✗ state database: unusable \(home.database) it was written by a newer affirm (unknown schema)"),
+      "\(result.stdout)")
+    #expect(
+      text.contains(
+        "fix: a newer affirm wrote it: use that version again, or let the next affirm send or affirm run move it "
+          + "aside (to state.sqlite.corrupt-<time>) and start a fresh one"), "\(result.stdout)")
+    #expect(!text.contains("moves it aside"))
   }
 
   /// The report with each wrapped or indented line joined to the one before, so that

@@ -57,7 +57,7 @@ struct StatsTests {
       lastWeek == iso(weeks[0]) + " " + String(repeating: "█", count: 12) + String(repeating: " ", count: 12)
         + " 3 · 2 passed")
     #expect(rows.filter { $0.range(of: #"^\d{4}-\d{2}-\d{2} "#, options: .regularExpression) != nil }.count == 12)
-    #expect(text.stdout.contains("Waves that passed in these weeks: 2."))
+    #expect(text.stdout.contains("Waves you let pass (\"It passed\"): 2 in all, 2 of them in the last 12 weeks."))
 
     let json = try Affirm.run(["stats", "--json", "--config", home.config], environment: environment)
     #expect(json.status == 0, "\(json.stderr)")
@@ -78,6 +78,20 @@ struct StatsTests {
     ]
     let positions = keys.map { json.stdout.range(of: "\"\($0)\":")?.lowerBound }
     #expect(positions.allSatisfy { $0 != nil } && positions.map { $0! } == positions.map { $0! }.sorted())
+  }
+
+  @Test("the text says the waves once: how many in all, and how many of them in the chart's 12 weeks")
+  func wavesInOneSentence() throws {
+    let (home, environment, _) = try seededHome()
+    // A third wave, 20 weeks back: counted in all, outside the chart's weeks.
+    let old = monday(weeksBack: 20) * 86_400 + 22 * 3600
+    let edit = try runProcess(
+      "/usr/bin/sqlite3", ["-bail", home.database, "INSERT INTO strength (at) VALUES (\(old));"])
+    try #require(edit.status == 0, "\(edit.stderr)")
+    let text = try Affirm.run(["stats", "--config", home.config], environment: environment)
+    #expect(text.status == 0, "\(text.stderr)")
+    let waves = text.stdout.split(separator: "\n").filter { $0.localizedCaseInsensitiveContains("wave") }
+    #expect(waves == ["Waves you let pass (\"It passed\"): 3 in all, 2 of them in the last 12 weeks. Each one counts."])
   }
 
   @Test("--svg writes a chart that parses as XML and renders at its own size")
