@@ -81,21 +81,61 @@ public struct Dispatcher {
     tags: [String], urgency: Urgency, expireTimeout: Int32, now: Instant,
     using generator: inout some RandomNumberGenerator
   ) throws(SelectionError) -> NotificationRequest {
-    let positions = try TagSelection(tags).eligiblePositions(in: corpus)
+    let positions = try eligiblePositions(tags: tags, lines: .allowed)
     let previewed =
       (try? store?.preview(
         from: corpus, positions: positions, tags: tags, now: now, cooldown: config.cooldown, using: &generator)) ?? nil
-    guard let entry = previewed ?? randomEntry(positions, using: &generator) else { throw .noEligibleEntry(tags: tags) }
+    guard var entry = previewed ?? randomEntry(positions, using: &generator) else { throw .noEligibleEntry(tags: tags) }
+    entry.text = worded(entry.text, using: &generator)
     return request(for: entry, urgency: urgency, expireTimeout: expireTimeout, now: now, marksMilestone: false)
+  }
+
+  /// Which lines that name a person (`{person}`, tagged `person`) a pick may draw.
+  public enum PersonLines: Sendable, Equatable {
+    /// Any line; those naming a person only when the config lists people.
+    case allowed
+    /// Only lines naming a person: the answer to "I want to reach out" when people are listed.
+    case only
+  }
+
+  /// The positions a pick of `tags` may draw from: lines naming a person are left out unless
+  /// the config lists people (`.only` keeps nothing else).
+  public func eligiblePositions(tags: [String], lines: PersonLines) throws(SelectionError) -> EntryPositions {
+    let positions = try TagSelection(tags).eligiblePositions(in: corpus)
+    guard corpus.knownTags.contains(People.tag) else {
+      if lines == .only { throw .noEligibleEntry(tags: (tags + [People.tag]).sorted()) }
+      return positions
+    }
+    if lines == .allowed && !config.people.isEmpty { return positions }
+    let naming = Set(corpus.positions(forAnyOf: [People.tag]))
+    let kept = lines == .only ? positions.filter(naming.contains) : positions.filter { !naming.contains($0) }
+    guard !kept.isEmpty else {
+      if config.people.isEmpty { throw .needsPeople(tags: tags.sorted()) }
+      throw .noEligibleEntry(tags: (tags + [People.tag]).sorted())
+    }
+    return EntryPositions(kept)
+  }
+
+  /// `text` with one of the config's people in its `{person}`, chosen at random (for a pick
+  /// the state database did not word: a preview, or a send without a database).
+  func worded(_ text: String, using generator: inout some RandomNumberGenerator) -> String {
+    guard People.namesPerson(text),
+      let name = People.choose(from: config.people, after: nil, using: &generator)
+    else { return text }
+    return People.substitute(name, in: text)
   }
 
   /// Picks, shows and records one notification. With `offeringResponses`, a late-night or
   /// urge entry carries the two buttons (for a caller that stays to hear the answer).
   public func deliver(
     tags: [String], urgency: Urgency, expireTimeout: Int32 = -1, source: DeliverySource, now: Instant,
-    offeringResponses: Bool = false, notifier: some Notifier, using generator: inout some RandomNumberGenerator
+    offeringResponses: Bool = false, lines: PersonLines = .allowed, notifier: some Notifier,
+    using generator: inout some RandomNumberGenerator
   ) throws(SelectionError) -> Outcome {
-    let positions = try TagSelection(tags).eligiblePositions(in: corpus)
+    let positions = try eligiblePositions(tags: tags, lines: lines)
+    // Lines naming a person keep a bag of their own: drawing from part of a pool must not
+    // start the whole pool's cycle anew.
+    let bagTags = lines == .only ? tags + [People.tag] : tags
     var stateError: StateError?
     var reservation: Reservation?
     if let store {
@@ -103,16 +143,17 @@ public struct Dispatcher {
       let hours = NoContact.milestoneHours
       do {
         reservation = try store.reserve(
-          from: corpus, positions: positions, tags: tags, source: source, now: now,
+          from: corpus, positions: positions, tags: bagTags, source: source, now: now,
           milestoneHours: zone.resolve(today, hours.from)..<zone.resolve(today, hours.until),
-          cooldown: config.cooldown, using: &generator)
+          cooldown: config.cooldown, people: config.people, using: &generator)
       } catch {
         stateError = error
       }
     }
-    guard let entry = reservation?.entry ?? randomEntry(positions, using: &generator) else {
+    guard var entry = reservation?.entry ?? randomEntry(positions, using: &generator) else {
       throw .noEligibleEntry(tags: tags)
     }
+    entry.text = reservation?.body ?? worded(entry.text, using: &generator)
     var request = request(
       for: entry, urgency: urgency, expireTimeout: expireTimeout, now: now,
       marksMilestone: reservation?.marksMilestone ?? false
@@ -167,9 +208,17 @@ public struct Dispatcher {
       } catch {
         recordError = error
       }
-      // A corpus without urge lines still answers, with any line.
+      // With people listed, the answer names one of them; a corpus without urge lines still
+      // answers, with any line.
+      var named: Outcome?
+      if !config.people.isEmpty {
+        named = try? deliver(
+          tags: sosTags, urgency: .critical, source: .sos, now: now, offeringResponses: offeringResponses,
+          lines: .only, notifier: notifier, using: &generator)
+      }
       let outcome =
-        (try? deliver(
+        named
+        ?? (try? deliver(
           tags: sosTags, urgency: .critical, source: .sos, now: now, offeringResponses: offeringResponses,
           notifier: notifier, using: &generator))
         ?? (try? deliver(

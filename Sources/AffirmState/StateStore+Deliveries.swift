@@ -9,6 +9,11 @@ public struct Reservation: Sendable, Equatable {
   /// Whether it marks the day's milestone, if the day is one: it shows a non-night line in
   /// the milestone hours, and no other delivery did earlier that day.
   public var marksMilestone: Bool
+  /// The name that stands in the entry's `{person}`; nil when it names nobody.
+  public var person: String?
+
+  /// The text shown and recorded: the entry with `person` in its placeholder.
+  public var body: String { person.map { People.substitute($0, in: entry.text) } ?? entry.text }
 }
 
 /// What became of a delivery, as the `status` column stores it. Every query names a status
@@ -55,7 +60,8 @@ extension StateStore {
   /// IMMEDIATE transaction, so concurrent sends never pick the same entry.
   public func reserve(
     from catalog: some EntryCatalog, positions: EntryPositions, tags: [String], source: DeliverySource, now: Instant,
-    milestoneHours: Range<Instant>?, cooldown: Span?, using generator: inout some RandomNumberGenerator
+    milestoneHours: Range<Instant>?, cooldown: Span?, people: [String] = [],
+    using generator: inout some RandomNumberGenerator
   ) throws(StateError) -> Reservation {
     let eligible = positions.lazy.map { catalog.id(at: $0) }
     let key = ShuffleBag.key(forTags: tags)
@@ -93,13 +99,20 @@ extension StateStore {
                   ORDER BY id DESC LIMIT 1
                   """)) == nil
         }
+        var person: String?
+        if !people.isEmpty, People.namesPerson(pick.entry.text) {
+          let previous = try Self.lastPerson(db, catalog: catalog, people: people)
+          person = People.choose(from: people, after: previous, using: &picker)
+        }
+        var picked = Reservation(id: 0, entry: pick.entry, marksMilestone: marksMilestone, person: person)
         try db.execute(
           literal: """
             INSERT INTO delivery (at, source, slot, bag, entry, body, status, idea, night)
             VALUES (\(now.seconds), \(source.name), \(source.slot), \(key), \(pick.entry.id.description),
-              \(pick.entry.text), \(DeliveryStatus.pending), \(pick.entry.idea), \(night))
+              \(picked.body), \(DeliveryStatus.pending), \(pick.entry.idea), \(night))
             """)
-        reservation = Reservation(id: db.lastInsertedRowID, entry: pick.entry, marksMilestone: marksMilestone)
+        picked.id = db.lastInsertedRowID
+        reservation = picked
         return .commit
       }
       guard let reservation else { throw StateError.unavailable(path: path, cause: .noEligibleEntry) }
@@ -107,6 +120,29 @@ extension StateStore {
     } catch {
       throw StateError.wrapping(error, path: path)
     }
+  }
+
+  /// The person the latest line with `{person}` named (shown or still pending), so the next
+  /// names another: its recorded body is matched against its entry worded with each name.
+  static func lastPerson(_ db: Database, catalog: some EntryCatalog, people: [String]) throws -> String? {
+    guard catalog.knownTags.contains(People.tag) else { return nil }
+    let positions = catalog.positions(forAnyOf: [People.tag])
+    var templates: [String: Int] = [:]
+    for position in positions { templates[catalog.id(at: position).description] = position }
+    guard !templates.isEmpty else { return nil }
+    let ids = templates.keys.sorted()
+    let row = try Row.fetchOne(
+      db,
+      sql: """
+        SELECT entry, body FROM delivery
+        WHERE entry IN (\(ids.map { _ in "?" }.joined(separator: ", "))) AND status != '\(DeliveryStatus.failed.rawValue)'
+        ORDER BY id DESC LIMIT 1
+        """,
+      arguments: StatementArguments(ids))
+    guard let row, let id = row["entry"] as String?, let body = row["body"] as String?,
+      let position = templates[id], let template = catalog.entry(at: position)?.text
+    else { return nil }
+    return People.named(in: body, template: template, people: people)
   }
 
   /// Records the server's answer: only an accepted delivery counts as shown.

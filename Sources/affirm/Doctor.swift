@@ -16,7 +16,7 @@ extension AffirmCommand {
       abstract: "Show on one screen what works and what does not, each problem with its fix.",
       discussion: """
         Checks libnotify, the session bus, the notification server, the config, the corpus, the \
-        state database and the daemon, and lists the next fire times. Exit status 0 when a \
+        state database and the daemon, and lists the next fire times and the hard days. Exit status 0 when a \
         notification can be shown now (other problems are still listed), 65 for a bad config, \
         66 for an unreadable config or corpus, 69 for no libnotify, no bus or no notification \
         server.
@@ -332,6 +332,10 @@ extension AffirmCommand {
       let schedule = config.schedule(environment: self.config.environment)
       let now = WallClock.system.now()
       let upcoming = schedule.upcoming(after: now, count: 3)
+      // One line for the hard days, after the fire times: how many, and which comes next.
+      defer {
+        if let line = config.hardDays.summary(asOf: schedule.zone.localTime(at: now).date) { report.add(.ok, line) }
+      }
       guard !upcoming.isEmpty else {
         report.add(.warning, "next fire times: none", details: ["the config has no slots that fire"])
         return

@@ -32,7 +32,7 @@ enum ExitStatus: Int32 {
     case let error as SelectionError:
       switch error {
       case .unknownTags: self = .usage
-      case .noEligibleEntry: self = .dataErr
+      case .noEligibleEntry, .needsPeople: self = .dataErr
       }
     case let error as ConfigLoadError:
       switch error {

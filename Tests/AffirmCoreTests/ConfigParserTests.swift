@@ -101,7 +101,7 @@ struct ConfigParserTests {
       message:
         "unknown key \"colour\" at the top level "
         + "(allowed: timezone, no_contact_since, cooldown, quiet, pause_includes_critical, corpus, builtin_corpus, "
-        + "slot, hard_day)"
+        + "slot, hard_day, people)"
     ),
     Bad(
       toml: "[[slot]]\nname = \"a\"\nat = [\"08:00\"]\nurgncy = \"low\"\n", location: "4:1",
@@ -204,7 +204,7 @@ struct ConfigParserTests {
       message:
         "unknown key \"corpora\" at the top level "
         + "(allowed: timezone, no_contact_since, cooldown, quiet, pause_includes_critical, corpus, builtin_corpus, "
-        + "slot, hard_day)"
+        + "slot, hard_day, people)"
     ),
   ]
 
@@ -255,6 +255,60 @@ struct ConfigParserTests {
       toml: "hard_day = 3\n", location: "1:1",
       message: "hard_day must be written as [[hard_day]] tables, not as integer"),
   ]
+
+  static let badPeople: [Bad] = [
+    Bad(
+      toml: "people = \"Sam\"\n", location: "1:10", message: "people must be an array like [\"a\", \"b\"], not a string"
+    ),
+    Bad(
+      toml: "people = [\"Sam\", 3]\n", location: "1:18", message: "each name in people must be a string, not an integer"
+    ),
+    Bad(toml: "people = [\"\"]\n", location: "1:11", message: "a name in people must not be empty"),
+    Bad(
+      toml: "people = [\"Sam\", \"\\u200B\"]\n", location: "1:18",
+      message: "a name in people holds only invisible characters; write the name as plain, visible text"),
+    Bad(
+      toml: "people = [\"Sam\\u001B[2J\"]\n", location: "1:11",
+      message:
+        "a name in people holds an escape character (U+001B), which starts a terminal control sequence; "
+        + "write the name as plain, visible text"),
+    Bad(
+      toml: "people = [\"Sam\\nMum\"]\n", location: "1:11",
+      message: "a name in people holds a control character (U+000A); write the name as plain, visible text"),
+    Bad(
+      toml: "people = [\"\\u202ESam\"]\n", location: "1:11",
+      message:
+        "a name in people holds a bidirectional control (U+202E), which makes text read other than it is written; "
+        + "write the name as plain, visible text"),
+    Bad(
+      toml: "people = [\" Sam\"]\n", location: "1:11",
+      message: "name \" Sam\" in people starts or ends with a space; write it without"),
+    Bad(
+      toml: "people = [\"\(String(repeating: "é", count: 41))\"]\n", location: "1:11",
+      message: "name in people is 41 characters long; keep it to 40 so lines that name it fit a notification"),
+    Bad(
+      toml: "people = [\"Sam\", \"Mum\", \"sam\"]\n", location: "1:25",
+      message: "\"sam\" is already in people at 1:11; list each name once"),
+    Bad(
+      toml: "people = [\((1...11).map { "\"p\($0)\"" }.joined(separator: ", "))]\n", location: "1:72",
+      message: "people lists 11 names; at most 10 are allowed"),
+  ]
+
+  @Test("each bad name in people names file:line:column and what is allowed", arguments: badPeople)
+  func badPerson(_ bad: Bad) {
+    badConfigs(bad)
+  }
+
+  @Test("people: names as written, up to 40 characters and 10 names; config show round-trips them")
+  func people() throws {
+    let longest = String(repeating: "é", count: 40)
+    let names = ["Sam", "Mum & <Dad>", "the \"other\" Jo", longest] + (1...6).map { "p\($0)" }
+    let config = try parseConfig("people = [\(names.map(quotedString).joined(separator: ", "))]\n")
+    #expect(config.people == names)
+    #expect(config.tomlText.hasPrefix("people = [\"Sam\", \"Mum & <Dad>\", \"the \\\"other\\\" Jo\""))
+    #expect(try parseConfig(config.tomlText) == config)
+    #expect(try parseConfig("").people == [])
+  }
 
   @Test("each bad hard day names file:line:column and what is allowed", arguments: badHardDays)
   func badHardDay(_ bad: Bad) {

@@ -32,6 +32,23 @@ struct CorpusLinterTests {
     #expect(findings.first?.message.hasPrefix("says what c.txt:2 says, in other words") == true)
   }
 
+  @Test("a line naming {person} is long with the longest name in it, and drawn by the slots its tags meet")
+  func personLines() {
+    let short = "Call {person}. " + String(repeating: "a", count: 73)  // 88, and 120 with a 40-character name
+    let findings = linter.findings(
+      in: corpus(
+        """
+        [late-night, urge, person] idea: lean-on-people
+        \(short)
+        \(short)b
+        Text {person} instead. Say plainly that tonight is hard.
+        """))
+    #expect(
+      findings.map(\.description) == [
+        "c.txt:3: warning: 121 characters with a 40-character name is long for a notification; keep it under 120"
+      ])
+  }
+
   @Test("a scheduled line never says a message came; a line only sos draws may")
   func scheduledWords() {
     let findings = linter.findings(

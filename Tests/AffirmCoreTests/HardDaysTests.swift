@@ -153,4 +153,28 @@ struct HardDaysTests {
       Moment(tags: ["hard-day"]).title(for: "Today may weigh more than most. That is allowed.")
         == "A hard day. Go gently.")
   }
+
+  @Test("doctor's line: how many, and the next day itself (not its days before), across a new year, escaped")
+  func doctorSummary() {
+    let days = HardDays([
+      HardDay(name: "her birthday", when: .yearly(month: 3, day: 14), daysBefore: 3),
+      HardDay(name: "moving \u{1B}[2J day", when: .once(date("2027-01-02"))),
+      HardDay(name: "new year", when: .yearly(month: 1, day: 1)),
+    ])
+    #expect(days.summary(asOf: date("2026-12-01")) == "hard days: 3 configured, next: new year on 2027-01-01")
+    #expect(
+      days.summary(asOf: date("2027-01-02")) == "hard days: 3 configured, next: moving \\u{1B}[2J day, today")
+    #expect(days.summary(asOf: date("2027-03-12")) == "hard days: 3 configured, next: her birthday on 2027-03-14")
+    #expect(days.summary(asOf: date("2027-03-15")) == "hard days: 3 configured, next: new year on 2028-01-01")
+    #expect(
+      HardDays([HardDay(name: "x", when: .once(date("2026-01-01")))]).summary(asOf: date("2027-01-01"))
+        == "hard days: 1 configured, none ahead")
+    #expect(
+      HardDays([HardDay(name: "leap", when: .yearly(month: 2, day: 29))]).summary(asOf: date("2027-03-01"))
+        == "hard days: 1 configured, next: leap on 2028-02-29")
+    #expect(
+      HardDays([HardDay(name: "far", when: .once(date("2099-02-14")))]).summary(asOf: date("2027-01-01"))
+        == "hard days: 1 configured, next: far on 2099-02-14")
+    #expect(HardDays().summary(asOf: date("2027-01-01")) == nil)
+  }
 }

@@ -67,7 +67,10 @@ struct MonthSimulationTests {
         using: &generator)
       let entry = try #require(corpus.entries.first { $0.text == outcome.request?.body })
       let key = ShuffleBag.key(forTags: event.tags)
-      pools[key] = pools[key] ?? Set(corpus.positions(forAnyOf: Set(event.tags)).map { corpus.id(at: $0) })
+      // What the dispatcher draws from: without people, the lines that name one are left out.
+      if pools[key] == nil {
+        pools[key] = Set(try dispatcher.eligiblePositions(tags: event.tags, lines: .allowed).map { corpus.id(at: $0) })
+      }
       deliveries.append(
         Delivery(
           at: event.at, entry: entry, tags: event.tags, source: "\(event.source)", night: night(of: event.at),

@@ -43,6 +43,30 @@ struct ShippedVoiceTests {
     }
   }
 
+  @Test("lines naming a person: lean-on-people, drawn by the late-night slot and sos, only with people set")
+  func personLines() throws {
+    let lines = corpus.entries.filter { $0.tags.contains(People.tag) }
+    #expect(lines.count >= 4)
+    for line in lines {
+      #expect(line.idea == "lean-on-people", "\(line.location)")
+      #expect(Set(line.tags) == ["late-night", "urge", "person"], "\(line.location)")
+      #expect(People.namesPerson(line.text), "\(line.location)")
+      #expect(People.longestLength(of: line.text) <= CorpusLinter.comfortableLength, "\(line.location)")
+    }
+    #expect(!corpus.entries.contains { !$0.tags.contains(People.tag) && $0.text.contains("{") })
+    var generator = SplitMix64(seed: 9)
+    let dispatcher = Dispatcher(corpus: corpus, config: config, zone: .utc, store: nil, logger: quietLogger)
+    let night = try #require(config.slots.first { $0.name == "late-night" })
+    let pool = try dispatcher.eligiblePositions(tags: night.tags, lines: .allowed)
+    #expect(!pool.contains { corpus.entries[$0].tags.contains(People.tag) }, "no people in the default config")
+    var named = dispatcher
+    named.config.people = ["Sam"]
+    #expect(try named.eligiblePositions(tags: dispatcher.sosTags, lines: .only).count == lines.count)
+    let request = try named.preview(
+      tags: [People.tag], urgency: .critical, expireTimeout: -1, now: Instant(seconds: 0), using: &generator)
+    #expect(request.body.contains("Sam") && !request.body.contains("{"))
+  }
+
   @Test("VOICE.md lists exactly the ideas the code knows")
   func voiceGuideMatches() throws {
     let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
@@ -53,5 +77,6 @@ struct ShippedVoiceTests {
       String($0.dropFirst(3).prefix { $0 != "`" })
     }
     #expect(keys == Idea.all.map(\.key))
+    #expect(text.contains("| `person` |") && text.contains("`{person}`"), "VOICE.md documents the placeholder")
   }
 }

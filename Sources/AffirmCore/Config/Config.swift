@@ -21,6 +21,9 @@ public struct Config: Sendable, Equatable {
   public var builtinCorpus = true
   /// Dates that are hard (`[[hard_day]]`): the morning line knows, the late-night window opens earlier.
   public var hardDays = HardDays()
+  /// People to lean on (`people = ["Sam", "Mum"]`): urge and late-night lines that say
+  /// `{person}` name one of them, and are drawn only when this is not empty.
+  public var people: [String] = []
 
   public init(timezone: String? = nil, slots: [Slot], tagLocations: [String: SourceLocation] = [:]) {
     self.timezone = timezone
@@ -54,6 +57,7 @@ public struct Config: Sendable, Equatable {
     # cooldown = "3d"               # a line shown this recently waits while any other is left
     # corpus = ["~/my-lines.txt"]   # your own lines (files, or directories of *.txt), added to the built-in ones
     # builtin_corpus = false        # only your own lines (default: true)
+    # people = ["Sam", "Mum"]       # someone to lean on: some urge and late-night lines name one of them
 
     # A line to start the day.
     [[slot]]
@@ -100,6 +104,7 @@ public struct Config: Sendable, Equatable {
     if pauseIncludesCritical { lines.append("pause_includes_critical = true") }
     if !corpus.isEmpty { lines.append("corpus = [\(corpus.map { quoted($0.path) }.joined(separator: ", "))]") }
     if !builtinCorpus { lines.append("builtin_corpus = false") }
+    if !people.isEmpty { lines.append("people = [\(people.map(quoted).joined(separator: ", "))]") }
     for slot in slots {
       if !lines.isEmpty { lines.append("") }
       lines.append("[[slot]]")

@@ -6,6 +6,7 @@ public enum ConfigParser {
   static let topLevelKeys = [
     "timezone", "no_contact_since", "cooldown", "quiet", "pause_includes_critical", "corpus", "builtin_corpus", "slot",
     "hard_day",
+    "people",
   ]
   static let hardDayKeys = ["name", "date", "days_before"]
   static let slotKeys = [
@@ -163,6 +164,28 @@ public enum ConfigParser {
             entry.keyLocation, "hard_day must be written as [[hard_day]] tables, not as \(entry.value.typeName)"))
       }
     }
+    var people: [String] = []
+    if let entry = root["people"], let values = attempt({ () throws(ConfigError) in try array(entry) }) {
+      if values.count > People.maximumCount {
+        errors.append(
+          ConfigError(
+            values[People.maximumCount].location,
+            "people lists \(values.count) names; at most \(People.maximumCount) are allowed"))
+      }
+      var firstUse: [String: SourceLocation] = [:]
+      for value in values.prefix(People.maximumCount) {
+        guard let name = attempt({ () throws(ConfigError) in try person(value) }) else { continue }
+        if let first = firstUse[name.lowercased()] {
+          errors.append(
+            ConfigError(
+              value.location,
+              "\"\(name)\" is already in people at \(first.line):\(first.column ?? 0); list each name once"))
+          continue
+        }
+        firstUse[name.lowercased()] = value.location
+        people.append(name)
+      }
+    }
     let sources = attempt { () throws(ConfigError) in try corpusSources(root, file: file, home: home) }
     guard errors.isEmpty, let (corpus, builtinCorpus) = sources else { return (nil, errors) }
     var config = Config(timezone: timezone, slots: slots, tagLocations: tagLocations)
@@ -173,7 +196,31 @@ public enum ConfigParser {
     config.noContactSince = noContactSince
     config.cooldown = cooldown
     config.hardDays = HardDays(hardDays)
+    config.people = people
     return (config, errors)
+  }
+
+  /// One name in `people`: visible text, no control characters, short enough that a line
+  /// naming it still fits a notification.
+  static func person(_ value: TOMLValue) throws(ConfigError) -> String {
+    let name = try string(value, key: "each name in people")
+    if let (_, hazard) = TerminalText.hazard(in: name) {
+      throw ConfigError(value.location, "a name in people holds \(hazard); write the name as plain, visible text")
+    }
+    guard !name.allSatisfy(\.isWhitespace) else {
+      throw ConfigError(value.location, "a name in people must not be empty")
+    }
+    guard name.first?.isWhitespace == false, name.last?.isWhitespace == false else {
+      throw ConfigError(
+        value.location, "name \"\(name)\" in people starts or ends with a space; write it without")
+    }
+    guard name.count <= People.maximumNameLength else {
+      throw ConfigError(
+        value.location,
+        "name in people is \(name.count) characters long; keep it to \(People.maximumNameLength) so lines that name it fit a notification"
+      )
+    }
+    return name
   }
 
   /// `corpus = [...]` and `builtin_corpus`: the user's own lines, and whether the built-in ones count.

@@ -16,7 +16,8 @@ package enum BuiltinCorpus {
       #
       # Tags: morning (the morning slot), late-night (the late-night slot), urge (the late-night
       # slot and affirm sos: the moment of wanting to reach out, safe when nothing has happened),
-      # sos (affirm sos only: may speak of the phone in your hand or a message that came).
+      # sos (affirm sos only: may speak of the phone in your hand or a message that came),
+      # person (names {person}, one of the config's people; drawn only when they are set).
       # healing, letting-go and self-worth are for slots of your own.
 
       # --- exactly-no-contact: no contact means exactly that, not answering included ---
@@ -244,6 +245,16 @@ package enum BuiltinCorpus {
       [sos] idea: lean-on-people
       Text a friend instead. Tell them how tonight is.
       Call someone who loves you and say it plainly: "I'm having a hard night."
+
+      # Lines that name someone from the config's people = [...]: {person} is one of them. Drawn
+      # only when people are set (the person tag keeps them out otherwise), and after "I want to
+      # reach out" one of them answers.
+      [late-night, urge, person] idea: lean-on-people
+      Text {person} instead. Say plainly that tonight is hard.
+      If the urge comes, reach for {person} instead. They would want to hear from you.
+      You don't have to hold tonight alone. {person} is a message away.
+      Write to {person} instead. Tell them one true thing about today.
+      Put the urge into a call to {person}. Let someone who cares hear your voice.
 
       # --- closure-within: closure and forgiveness come from within ---
 

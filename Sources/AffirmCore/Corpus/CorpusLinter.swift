@@ -69,12 +69,15 @@ public struct CorpusLinter: Sendable {
             location: column(of: word, in: entry),
             message: "\"\(word)\" hints at reunion, calls harm a lesson or blames; VOICE.md rules it out"))
       }
-      if entry.text.count > Self.comfortableLength {
+      // A line that names a person is measured with the longest name allowed in its place.
+      let length = People.longestLength(of: entry.text)
+      if length > Self.comfortableLength {
+        let withName = length == entry.text.count ? "" : " with a \(People.maximumNameLength)-character name"
         findings.append(
           Finding(
             location: entry.location,
             message:
-              "\(entry.text.count) characters is long for a notification; keep it under \(Self.comfortableLength)"))
+              "\(length) characters\(withName) is long for a notification; keep it under \(Self.comfortableLength)"))
       }
       if !slotTags.isEmpty && drawnBy.isEmpty && !draws(sosTags, entry) {
         let tags = entry.tags.isEmpty ? "no tags" : "tags " + entry.tags.joined(separator: ", ")

@@ -73,6 +73,26 @@ public struct CorpusParser: Sendable {
           continue
         }
       }
+      // A placeholder must be one affirm fills in, on a line that says so by its tag, and the
+      // line must still fit once the longest allowed name stands in it.
+      let placeholders = People.placeholders(in: trimmed)
+      if let unknown = placeholders.first(where: { "{\($0.key)}" != People.placeholder }) {
+        let column = text.unicodeScalars[..<trimmed.startIndex].count + unknown.offset + 1
+        diagnostics.append(.init(at: here.with(column: column), .unknownPlaceholder(unknown.key)))
+        continue
+      }
+      if let first = placeholders.first {
+        guard currentTags.contains(People.tag) else {
+          let column = text.unicodeScalars[..<trimmed.startIndex].count + first.offset + 1
+          diagnostics.append(.init(at: here.with(column: column), .placeholderWithoutTag))
+          continue
+        }
+        let length = People.longestLength(of: trimmed)
+        guard length <= Self.maximumEntryLength else {
+          diagnostics.append(.init(at: here, .tooLongWithName(length)))
+          continue
+        }
+      }
       entries.append(Affirmation(text: String(trimmed), tags: currentTags, idea: currentIdea, location: here))
     }
     return CorpusFile(path: file, entries: entries, diagnostics: diagnostics)
@@ -161,6 +181,12 @@ public struct CorpusDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
     case unknownIdeaKey(String)
     /// A control character, escape sequence or bidirectional override, or nothing visible.
     case unsafeText(TerminalText.Hazard)
+    /// `{word}` where only `{person}` is known.
+    case unknownPlaceholder(String)
+    /// `{person}` on a line whose tags lack `person` (the tag keeps it out when no people are set).
+    case placeholderWithoutTag
+    /// Longer than the limit once the longest allowed name stands in `{person}`.
+    case tooLongWithName(Int)
   }
 
   /// A warning leaves every entry in place; `affirm check` reports it without failing.
@@ -198,6 +224,14 @@ public struct CorpusDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
     case .unknownIdeaKey(let key):
       "unknown idea key \"\(key)\"; use one of the ideas affirm check lists, or leave the key out"
     case .unsafeText(let hazard): "entry holds \(hazard); it is not shown (write plain, visible text)"
+    case .unknownPlaceholder(let key):
+      "unknown placeholder {\(key)}; the only one is \(People.placeholder) (a name from the config's people)"
+    case .placeholderWithoutTag:
+      "\(People.placeholder) on a line without the tag \(People.tag); add \(People.tag) to its tag line, "
+        + "so it is drawn only when people are set"
+    case .tooLongWithName(let length):
+      "entry is \(length) characters long with a \(People.maximumNameLength)-character name in "
+        + "\(People.placeholder); keep it to \(CorpusParser.maximumEntryLength) so it fits a notification"
     }
   }
 }

@@ -118,3 +118,32 @@ extension HardDays {
     return text
   }
 }
+
+extension HardDays {
+  /// The next date on or after `date` that one of the days falls on (the day itself, not the
+  /// days before it), with the day; of several on that date, the first in the file. nil when
+  /// none is ahead (only one-off days, all past).
+  public func next(onOrAfter date: LocalDate) -> (day: HardDay, date: LocalDate)? {
+    var best: (day: HardDay, date: LocalDate)?
+    for day in days {
+      let upcoming: LocalDate?
+      switch day.when {
+      case .once(let once): upcoming = once >= date ? once : nil
+      case .yearly: upcoming = [date.year, date.year + 1].lazy.compactMap { day.date(in: $0) }.first { $0 >= date }
+      }
+      guard let upcoming else { continue }
+      if best == nil || upcoming < best!.date { best = (day, upcoming) }
+    }
+    return best
+  }
+
+  /// What `affirm doctor` says of the hard days, as of `date`: "hard days: 2 configured, next:
+  /// her birthday on 2027-03-14" (the name escaped for the terminal); nil when there are none.
+  public func summary(asOf date: LocalDate) -> String? {
+    guard !days.isEmpty else { return nil }
+    let count = "hard days: \(days.count) configured"
+    guard let (day, when) = next(onOrAfter: date) else { return count + ", none ahead" }
+    let on = when == date ? ", today" : " on \(when)"
+    return count + ", next: \(TerminalText.visible(day.name))\(on)"
+  }
+}

@@ -12,6 +12,8 @@ public struct TagSelection: Sendable, Equatable {
 public enum SelectionError: UserFacingError, Equatable {
   case unknownTags([String], known: [String])
   case noEligibleEntry(tags: [String])
+  /// Every entry of the tags names a person (`{person}`), and the config lists no people.
+  case needsPeople(tags: [String])
 
   public var description: String {
     switch self {
@@ -24,6 +26,9 @@ public enum SelectionError: UserFacingError, Equatable {
       if tags.isEmpty { return "the corpus has no entries; add lines to it (see affirm check)" }
       return "no entry carries the tags " + tags.joined(separator: ", ")
         + "; add entries with them or choose other tags"
+    case .needsPeople(let tags):
+      let which = tags.isEmpty ? "every entry" : "every entry with the tags " + tags.joined(separator: ", ")
+      return "\(which) names a person (\(People.placeholder)); list people in the config, like people = [\"Sam\"]"
     }
   }
 }
