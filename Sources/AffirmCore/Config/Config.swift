@@ -121,6 +121,7 @@ public struct Config: Sendable, Equatable {
       if !slot.tags.isEmpty { lines.append("tags = [\(slot.tags.map(quoted).joined(separator: ", "))]") }
       lines.append("urgency = \(quoted(slot.urgency.rawValue))")
       if case .every = slot.timing {} else { lines.append("grace = \(quoted(slot.grace.description))") }
+      if slot.followsUrges { lines.append("follow_urges = true") }
     }
     for day in hardDays.days {
       if !lines.isEmpty { lines.append("") }
