@@ -68,3 +68,22 @@ struct CommandContext {
       ?? StateError.unavailable(path: StateStore.defaultPath(paths: paths), cause: .missing)
   }
 }
+
+/// `schedule` with each slot that follows urges (`follow_urges`) in its window in force at
+/// `now`, and those windows. The urges come from `store`, asked only when a slot follows them.
+func followingUrges(_ schedule: Schedule, now: Instant, store: () throws -> StateStore?) throws -> (
+  schedule: Schedule, windows: [UrgeWindow]
+) {
+  guard schedule.followsUrges else { return (schedule, []) }
+  let urges = try store()?.urgeInstants() ?? []
+  let windows = schedule.urgeWindows(urges: urges, now: now)
+  return (schedule.applying(windows), windows)
+}
+
+extension ConfigOptions {
+  /// The state database opened read-only for commands that work without a context (`next`,
+  /// `doctor`): nil when there is none yet.
+  func readOnlyStore() throws -> StateStore? {
+    try StateStore.openReadOnly(path: StateStore.defaultPath(paths: paths))
+  }
+}
