@@ -16,6 +16,8 @@ public struct SimulatedDaemonHost: DaemonHost {
     case interaction(at: Instant)
     /// The system's zone file is replaced at `at`; the host's reload then gives `to`.
     case zoneChange(at: Instant, to: DaemonSettings)
+    /// Another affirm process pokes the daemon (SIGUSR1) at `at`.
+    case stateChange(at: Instant)
   }
 
   public var clock: Instant
@@ -35,6 +37,8 @@ public struct SimulatedDaemonHost: DaemonHost {
   /// What the state database says of `affirm pause`: held until then.
   public var pausedUntil: Instant?
   public var interactions: [Instant] = []
+  /// When the loop asked the host to read the state database again.
+  public var stateChanges: [Instant] = []
   /// Every deadline the loop waited for, in order: its plan, as the waiter would see it.
   public var waits: [Instant?] = []
 
@@ -71,6 +75,9 @@ public struct SimulatedDaemonHost: DaemonHost {
         clock = max(clock, at)
         reloadResult = .success(settings)
         return .zoneChanged
+      case .stateChange(let at):
+        clock = max(clock, at)
+        return .stateChanged
       }
     }
     if target >= end { return .terminate }
@@ -82,7 +89,9 @@ public struct SimulatedDaemonHost: DaemonHost {
 
   func eventTime(_ event: Event) -> Instant {
     switch event {
-    case .suspend(let at, _), .step(let at, _), .reload(let at, _), .interaction(let at), .zoneChange(let at, _): at
+    case .suspend(let at, _), .step(let at, _), .reload(let at, _), .interaction(let at), .zoneChange(let at, _),
+      .stateChange(let at):
+      at
     }
   }
 
@@ -112,4 +121,6 @@ public struct SimulatedDaemonHost: DaemonHost {
   public mutating func saveMarks(_ marks: [String: Instant]) throws { savedMarks = marks }
 
   public mutating func handleInteraction() { interactions.append(clock) }
+
+  public mutating func handleStateChange() { stateChanges.append(clock) }
 }

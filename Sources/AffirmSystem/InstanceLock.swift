@@ -161,3 +161,19 @@ extension InstanceLock {
     return .running(pid: nil)
   }
 }
+
+// MARK: - Poking
+
+extension InstanceLock {
+  /// Tells the running daemon that the state database changed (SIGUSR1), so that it reads it
+  /// again now rather than at its next wake. Returns the daemon's pid, or nil when none runs
+  /// (or its pid is unknown, or the signal could not be sent).
+  ///
+  /// The daemon blocks SIGUSR1 before it takes its lock, so a daemon found holding the lock
+  /// never dies of the signal's default action.
+  @discardableResult
+  public static func poke(paths: [String]) -> Int32? {
+    guard case .running(let pid?) = probe(paths: paths).state, kill(pid, SIGUSR1) == 0 else { return nil }
+    return pid
+  }
+}

@@ -6,13 +6,13 @@ internal import CLinux
 #endif
 
 /// Waits for an absolute wall-clock instant without polling, and notices what should make
-/// the daemon recompute: a stepped clock, a resume, a new system time zone, SIGHUP, SIGTERM.
+/// the daemon recompute: a stepped clock, a resume, a new system time zone, SIGHUP, SIGUSR1, SIGTERM.
 ///
 /// One poll(2) over three descriptors:
 /// - a CLOCK_REALTIME timerfd armed with TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, which
 ///   fires at the instant itself (no drift from a long relative sleep) and is cancelled when
 ///   the clock is set;
-/// - a signalfd for SIGTERM, SIGINT and SIGHUP (blocked for normal delivery);
+/// - a signalfd for SIGTERM, SIGINT, SIGHUP and SIGUSR1 (blocked for normal delivery);
 /// - an inotify watch on the zone file's directory (/etc for `localtime`) for the file being
 ///   replaced.
 /// While waiting the process makes no wakeups at all.
@@ -27,13 +27,13 @@ public final class SystemWaiter {
     public var description: String
   }
 
-  /// Blocks SIGTERM, SIGINT and SIGHUP for the calling thread (call it before starting any
+  /// Blocks SIGTERM, SIGINT, SIGHUP and SIGUSR1 for the calling thread (call it before starting any
   /// other thread) and opens the descriptors. `zoneFile` is the file the system's zone is read
   /// from (`TimeZoneRules.systemZoneFile`): its replacement ends a wait with `.zoneChanged`.
   public init(zoneFile: String = "/etc/localtime") throws(SetupError) {
     var mask = sigset_t()
     sigemptyset(&mask)
-    for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&mask, signal) }
+    for signal in [SIGTERM, SIGINT, SIGHUP, SIGUSR1] { sigaddset(&mask, signal) }
     pthread_sigmask(SIG_BLOCK, &mask, nil)
     signals = signalfd(-1, &mask, Int32(SFD_CLOEXEC))
     timer = timerfd_create(CLOCK_REALTIME, Int32(TFD_CLOEXEC))
@@ -137,7 +137,11 @@ public final class SystemWaiter {
     guard read(signals, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size else {
       return nil
     }
-    return Int32(info.ssi_signo) == SIGHUP ? .reload : .terminate
+    switch Int32(info.ssi_signo) {
+    case SIGHUP: return .reload
+    case SIGUSR1: return .stateChanged
+    default: return .terminate
+    }
   }
 
   /// Drains the inotify queue; whether any event was about the zone file.

@@ -57,6 +57,21 @@ struct DaemonLoopTests {
     #expect(!host.delivered.isEmpty)
   }
 
+  @Test("a poke (SIGUSR1) has the host read the state at once and moves no fire time")
+  func pokeBetweenFireTimes() {
+    let start = instant("2027-05-10T22:00:00+02:00")
+    let end = instant("2027-05-11T02:00:00+02:00")
+    var quiet = SimulatedHost(start: start, end: end)
+    _ = runDaemon(schedule, &quiet)
+    let poked = [instant("2027-05-10T23:07:00+02:00"), instant("2027-05-11T00:45:00+02:00")]
+    var host = SimulatedHost(start: start, end: end, events: poked.map { .stateChange(at: $0) })
+    _ = runDaemon(schedule, &host)
+    #expect(host.stateChanges == poked)
+    #expect(host.interactions.isEmpty)
+    #expect(host.delivered == quiet.delivered)
+    #expect(!host.delivered.isEmpty)
+  }
+
   @Test("a simulated year runs in milliseconds and never delivers a time twice")
 
   func year() {

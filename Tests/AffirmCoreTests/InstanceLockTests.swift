@@ -33,4 +33,36 @@ struct InstanceLockTests {
     #expect(InstanceLock.probe(paths: [missing]) == (missing, .notRunning(stalePid: nil)))
     withExtendedLifetime(lock) {}
   }
+
+  @Test("a poke signals the process holding the lock, and nothing when nobody holds it")
+  func poke() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("affirm-poke-\(UUID())").path
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    try Posix.makeDirectories(root)
+    let lock = root + "/daemon.lock"
+    let heard = root + "/heard"
+    try "4194305\n".write(toFile: lock, atomically: false, encoding: .utf8)
+    #expect(InstanceLock.poke(paths: [lock]) == nil)
+    // A stand-in daemon: holds the lock, writes its pid, and notes SIGUSR1 when it comes.
+    let holder = Process()
+    holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+    holder.arguments = [
+      lock, "/bin/sh", "-c",
+      "trap 'echo usr1 > \(heard); exit 0' USR1; echo $$ > \(lock); while :; do sleep 0.05; done",
+    ]
+    try holder.run()
+    defer { if holder.isRunning { holder.terminate() } }
+    var pid: Int32?
+    for _ in 0..<200 where pid == nil {
+      if case .running(let found?) = InstanceLock.probe(lock), found != 4_194_305 {
+        pid = found
+      } else {
+        usleep(20_000)
+      }
+    }
+    #expect(pid != nil)
+    #expect(InstanceLock.poke(paths: [lock]) == pid)
+    holder.waitUntilExit()
+    #expect((try? String(contentsOfFile: heard, encoding: .utf8)) == "usr1\n")
+  }
 }

@@ -121,6 +121,18 @@ struct RunTests {
     return line[start...].split(separator: " ").first.map(String.init)
   }
 
+  @Test("SIGUSR1 (a poke) reaches the running daemon, which reads the state again and keeps running")
+  func poke() throws {
+    let home = try DaemonHome()
+    try DaemonHome.defaultSlotsInUTC.write(toFile: home.config, atomically: true, encoding: .utf8)
+    let daemon = try home.start()
+    defer { daemon.stop() }
+    try home.waitForLog("started")
+    daemon.signal(SIGUSR1)
+    try home.waitForLog("told the state database changed; reading it again")
+    #expect(daemon.isRunning)
+  }
+
   @Test("SIGHUP with a broken config keeps the old one; a good one is taken")
   func reload() throws {
     let home = try DaemonHome()

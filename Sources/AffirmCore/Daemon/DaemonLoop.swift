@@ -14,6 +14,9 @@ public enum WakeReason: Sendable, Equatable {
   case terminate
   /// The person pressed a button on a notification, or one closed: the host has answers to act on.
   case interaction
+  /// SIGUSR1: another affirm process changed the state database (an urge logged, a ride asked
+  /// for): the host reads what concerns it, then the loop plans again.
+  case stateChanged
 }
 
 /// What the daemon runs by: the config in force, its schedule and the corpus its slots draw
@@ -64,11 +67,15 @@ public protocol DaemonHost {
   /// Acts on what the notification server reported since the last call (buttons pressed,
   /// notifications closed). Never held by a pause: the person asked for it.
   mutating func handleInteraction()
+  /// Another affirm process changed the state database and said so (SIGUSR1): read what
+  /// concerns the host. The loop plans again afterwards.
+  mutating func handleStateChange()
   /// Called once before the daemon stops: withdraw what nobody will hear any more (buttons).
   mutating func stopping()
 }
 
 extension DaemonHost {
+  public mutating func handleStateChange() {}
   public mutating func stopping() {}
 }
 
@@ -216,6 +223,9 @@ public struct DaemonLoop {
         continue
       case .interaction:
         host.handleInteraction()
+      case .stateChanged:
+        logger.info("told the state database changed; reading it again")
+        host.handleStateChange()
       case .clockChanged:
         logger.info("the wall clock changed; recomputing fire times")
       case .zoneChanged, .reload:
