@@ -87,3 +87,12 @@ extension ConfigOptions {
     try StateStore.openReadOnly(path: StateStore.defaultPath(paths: paths))
   }
 }
+
+extension CommandContext {
+  /// Tells a running daemon that an urge was just logged (SIGUSR1) when a slot follows urges,
+  /// so that it moves that slot's window now rather than at its next wake.
+  func pokeDaemonAfterUrge() {
+    guard loaded.config.slots.contains(where: \.followsUrges) else { return }
+    InstanceLock.poke(paths: InstanceLock.candidatePaths(paths))
+  }
+}

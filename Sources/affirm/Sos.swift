@@ -52,6 +52,7 @@ extension AffirmCommand {
       if let store = context.dispatcher.store {
         do {
           try store.recordUrge(at: context.now, note: note)
+          context.pokeDaemonAfterUrge()
         } catch {
           recordError = error
         }
@@ -74,6 +75,7 @@ extension AffirmCommand {
             let answer = context.dispatcher.respond(
               response, now: WallClock.system.now(), offeringResponses: false, notifier: notifier, using: &generator)
             if case .failure(let error) = answer.recording { printError("affirm: \(error)") }
+            if response == .reachOut { context.pokeDaemonAfterUrge() }
             say(
               response == .stayedStrong
                 ? "It passed. Thank you for staying with yourself."

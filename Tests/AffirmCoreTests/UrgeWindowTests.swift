@@ -75,6 +75,12 @@ struct UrgeWindowTests {
       urges: daily(5, from: "2027-05-01", at: "20:30:00+02:00") + daily(3, from: "2027-05-01", at: "03:30:00+02:00"),
       now: "2027-05-20T12:00:00+02:00")
     #expect(span(either) == "20:00-01:30")
+    // As many urges either way: the smaller widening (2.5 hours later, not 3 hours earlier).
+    let tie = window(
+      "23:00-01:30",
+      urges: daily(4, from: "2027-05-01", at: "20:30:00+02:00") + daily(4, from: "2027-05-01", at: "03:30:00+02:00"),
+      now: "2027-05-20T12:00:00+02:00")
+    #expect(span(tie) == "23:00-04:00")
     // Every window in force is at most 6 hours long and holds the written one.
     for hour in 0..<24 {
       let urges = daily(8, from: "2027-05-01", at: "\(LocalDate.pad(hour, 2)):50:00+02:00")
@@ -127,6 +133,11 @@ struct UrgeWindowTests {
     let spring = window("23:00-01:30", urges: urges, now: "2027-03-20T12:00:00-04:00", in: newYork)
     #expect(span(spring) == "22:00-01:30")
     #expect(spring.covered == 8)
+    // It falls back on 2027-11-07: read with today's offset, the summer urges would fall at 21:30.
+    let autumn =
+      daily(4, from: "2027-10-28", at: "22:30:00-04:00") + daily(4, from: "2027-11-08", at: "22:30:00-05:00")
+    let fallen = window("23:00-01:30", urges: autumn, now: "2027-11-12T12:00:00-05:00", in: newYork)
+    #expect(span(fallen) == "22:00-01:30")
     // Berlin falls back on 2027-10-31: 02:30 happens twice, in CEST and in CET; both are hour 2.
     let overlap =
       [

@@ -92,6 +92,30 @@ struct FollowUrgesTests {
     #expect(folded.contains("✓ windows that follow your urges: \(line)"), "\(doctor.stdout)")
   }
 
+  @Test(
+    "affirm sos pokes the running daemon, which moves the window at once; next shows it", .needsNotificationStack)
+  func sosPokesTheDaemon() throws {
+    let (home, _) = try home()
+    let today = Int(Date().timeIntervalSince1970) / 86_400
+    // Seven urges at 21:40 UTC on the seven days before today: one short of following them.
+    try logUrges(home, (1...7).map { (today - $0) * 86_400 + 21 * 3600 + 40 * 60 })
+    let daemon = try home.start()
+    defer { daemon.stop() }
+    try home.waitForLog("started")
+    #expect(home.log.contains("why=\"as written: 7 urges in the last 4 weeks; it follows them from 8\""), "\(home.log)")
+    // The eighth, whatever the hour: the window opens at 21:00, where seven of them fell.
+    let sos = try Affirm.run(["sos", "--config", home.config], environment: try home.environment())
+    #expect(sos.status == 0, "\(sos.stderr)")
+    try home.waitForLog("told the state database changed")
+    try home.waitForLog("why=\"follows your urges: ")
+    #expect(home.log.contains("window=21:00-"), "\(home.log)")
+    let next = try Affirm.run(
+      ["next", "--config", home.config, "--count", "1"], environment: home.environmentWithoutBus)
+    #expect(next.stdout.hasPrefix("window late-night: 21:00-"), "\(next.stdout)")
+    #expect(next.stdout.contains("(follows your urges: 8 in the last 4 weeks"), "\(next.stdout)")
+    #expect(daemon.isRunning)
+  }
+
   static func iso(_ seconds: Int) -> String {
     let formatter = ISO8601DateFormatter()
     formatter.timeZone = TimeZone(identifier: "UTC")
