@@ -18,7 +18,8 @@ extension AffirmCommand {
         entry tagged urge or sos with critical urgency (never one shown earlier that night), and \
         with --follow-up stays and shows one more after that time, when the wave has had a moment \
         to pass. While it stays, its notification carries the buttons "It passed" and "I want to \
-        reach out" where the server shows them.
+        reach out" where the server shows them. When a slot has follow_urges, it tells a running \
+        daemon (SIGUSR1), so that slot's window moves at once.
         """
     )
 

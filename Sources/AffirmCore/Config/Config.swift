@@ -72,6 +72,8 @@ public struct Config: Sendable, Equatable {
     every = "30m"                   # like 90s, 30m, 1h, 1h30m
     tags = ["late-night", "urge"]
     urgency = "critical"
+    # follow_urges = true           # the window widens to the hours your urges came in the last 4 weeks
+                                    # (from 8 of them; at most 6 hours; affirm status shows the window in force)
 
     # Some lines at random times of the day:
     # [[slot]]
