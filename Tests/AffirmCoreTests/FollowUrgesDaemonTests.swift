@@ -38,6 +38,13 @@ struct FollowUrgesDaemonTests {
     unpoked.urges = seven + [eighth]
     _ = runDaemon(schedule, &unpoked)
     #expect(times(unpoked.delivered) == ["2027-05-20T23:00:00+02:00", "2027-05-20T23:30:00+02:00"])
+    // Logged inside the window it opens, the eighth gets no catch-up of 21:00 or 21:30: the
+    // window counts from the poke, and its next time is 22:00.
+    let inside = instant("2027-05-20T21:45:00+02:00")
+    var late = SimulatedHost(start: start, end: end, events: [.stateChange(at: inside)])
+    late.urges = seven + [inside]
+    _ = runDaemon(schedule, &late)
+    #expect(times(late.delivered) == ["2027-05-20T22:00:00+02:00"])
     // With seven urges the window stays as written.
     var few = SimulatedHost(start: start, end: end, events: [.stateChange(at: eighth)])
     few.urges = seven

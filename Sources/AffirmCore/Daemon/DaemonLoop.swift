@@ -204,6 +204,10 @@ public struct DaemonLoop {
   /// Recomputes the window in force of each slot that follows urges from the host's urges at
   /// `now`, and logs each window that changed. Returns when the four weeks next let go of an
   /// urge (a window may change then without a new one), or nil.
+  ///
+  /// A window that moves while the daemon runs counts from now: the times it gained before
+  /// now are not caught up (an urge just logged with `affirm sos` has had its line; the next
+  /// one comes at the window's next time, not at once).
   @discardableResult
   public mutating func followUrges(_ host: inout some DaemonHost, at now: Instant) -> Instant? {
     guard schedule.followsUrges else {
@@ -215,6 +219,10 @@ public struct DaemonLoop {
     for window in windows {
       let previous = urgeWindows.first { $0.slot == window.slot }
       guard previous?.from != window.from || previous?.until != window.until else { continue }
+      if previous != nil, let mark = marks[window.slot], mark < now.adding(seconds: -1) {
+        // Nothing before now: a time due exactly now still fires.
+        marks[window.slot] = now.adding(seconds: -1)
+      }
       logger.info(
         "window in force",
         metadata: ["slot": "\(window.slot)", "window": "\(window.from)-\(window.until)", "why": "\(window.reason)"])
