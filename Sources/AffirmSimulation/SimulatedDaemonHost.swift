@@ -39,6 +39,8 @@ public struct SimulatedDaemonHost: DaemonHost {
   public var interactions: [Instant] = []
   /// When the loop asked the host to read the state database again.
   public var stateChanges: [Instant] = []
+  /// The urges logged, at any time: the loop is given those at or before the clock.
+  public var urges: [Instant] = []
   /// Every deadline the loop waited for, in order: its plan, as the waiter would see it.
   public var waits: [Instant?] = []
 
@@ -123,4 +125,6 @@ public struct SimulatedDaemonHost: DaemonHost {
   public mutating func handleInteraction() { interactions.append(clock) }
 
   public mutating func handleStateChange() { stateChanges.append(clock) }
+
+  public mutating func urgeInstants() -> [Instant] { urges.filter { $0 <= clock } }
 }

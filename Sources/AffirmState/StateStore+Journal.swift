@@ -185,43 +185,29 @@ extension StateStore {
     instant(row[0]).map { HistoryItem(at: $0, kind: .stayedStrong) }
   }
 
-  /// The instants of every urge logged.
-  public func urgeInstants() throws(StateError) -> [Instant] {
-    do {
-      return try database.read { db in
-        var instants: [Instant] = []
-        var skipped = 0
-        for value in try DatabaseValue.fetchAll(db, sql: "SELECT at FROM urge ORDER BY at") {
-          guard let at = Self.instant(value) else {
-            skipped += 1
-            continue
-          }
-          instants.append(at)
-        }
-        reportSkipped(skipped, in: "urge")
-        return instants
-      }
-    } catch {
-      throw StateError.wrapping(error, path: path)
-    }
-  }
+  /// The instants of every urge logged, oldest first.
+  public func urgeInstants() throws(StateError) -> [Instant] { try instants(in: "urge") }
 
   /// The instants of every press of "It passed" (once "I stayed strong"), oldest first.
-  public func strengthInstants() throws(StateError) -> [Instant] {
+  public func strengthInstants() throws(StateError) -> [Instant] { try instants(in: "strength") }
+
+  /// The `at` of every row of `table` (urge or strength), oldest first; rows edited by hand
+  /// into something else are left out and counted in the log.
+  private func instants(in table: String) throws(StateError) -> [Instant] {
     do {
       return try database.read { db in
-        // A database from before v3, opened read-only, has no table yet: none.
-        guard try db.tableExists("strength") else { return [] }
+        // A database from before v3, opened read-only, has no strength table yet: none.
+        guard try db.tableExists(table) else { return [] }
         var instants: [Instant] = []
         var skipped = 0
-        for value in try DatabaseValue.fetchAll(db, sql: "SELECT at FROM strength ORDER BY at") {
+        for value in try DatabaseValue.fetchAll(db, sql: "SELECT at FROM \(table) ORDER BY at") {
           guard let at = Self.instant(value) else {
             skipped += 1
             continue
           }
           instants.append(at)
         }
-        reportSkipped(skipped, in: "strength")
+        reportSkipped(skipped, in: table)
         return instants
       }
     } catch {

@@ -68,3 +68,31 @@ struct CommandContext {
       ?? StateError.unavailable(path: StateStore.defaultPath(paths: paths), cause: .missing)
   }
 }
+
+/// `schedule` with each slot that follows urges (`follow_urges`) in its window in force at
+/// `now`, and those windows. The urges come from `store`, asked only when a slot follows them.
+func followingUrges(_ schedule: Schedule, now: Instant, store: () throws -> StateStore?) throws -> (
+  schedule: Schedule, windows: [UrgeWindow]
+) {
+  guard schedule.followsUrges else { return (schedule, []) }
+  let urges = try store()?.urgeInstants() ?? []
+  let windows = schedule.urgeWindows(urges: urges, now: now)
+  return (schedule.applying(windows), windows)
+}
+
+extension ConfigOptions {
+  /// The state database opened read-only for commands that work without a context (`next`,
+  /// `doctor`): nil when there is none yet.
+  func readOnlyStore() throws -> StateStore? {
+    try StateStore.openReadOnly(path: StateStore.defaultPath(paths: paths))
+  }
+}
+
+extension CommandContext {
+  /// Tells a running daemon that an urge was just logged (SIGUSR1) when a slot follows urges,
+  /// so that it moves that slot's window now rather than at its next wake.
+  func pokeDaemonAfterUrge() {
+    guard loaded.config.slots.contains(where: \.followsUrges) else { return }
+    InstanceLock.poke(paths: InstanceLock.candidatePaths(paths))
+  }
+}

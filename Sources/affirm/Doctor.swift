@@ -329,8 +329,19 @@ extension AffirmCommand {
     }
 
     func checkSchedule(_ report: inout DoctorReport, _ config: Config) {
-      let schedule = config.schedule(environment: self.config.environment)
       let now = WallClock.system.now()
+      var schedule = config.schedule(environment: self.config.environment)
+      do {
+        let windows: [UrgeWindow]
+        (schedule, windows) = try followingUrges(schedule, now: now, store: self.config.readOnlyStore)
+        if !windows.isEmpty {
+          report.add(.ok, "windows that follow your urges:", details: windows.map(\.line))
+        }
+      } catch {
+        report.add(
+          .warning, "windows that follow your urges: as written, the urges cannot be read",
+          details: ["\(error)"], fix: "see the state database line above")
+      }
       let upcoming = schedule.upcoming(after: now, count: 3)
       // One line for the hard days, after the fire times: how many, and which comes next.
       defer {

@@ -83,6 +83,15 @@ struct LiveDaemonHost: DaemonHost {
     dispatcher.zone = settings.schedule.zone
   }
 
+  mutating func urgeInstants() -> [Instant] {
+    do {
+      return try dispatcher.store?.urgeInstants() ?? []
+    } catch {
+      logger.error("cannot read the urges; windows that follow them are as written: \(error)")
+      return []
+    }
+  }
+
   mutating func saveMarks(_ marks: [String: Instant]) throws {
     try dispatcher.store?.saveMarks(marks)
   }

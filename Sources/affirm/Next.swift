@@ -10,8 +10,11 @@ extension AffirmCommand {
       commandName: "next",
       abstract: "List the next fire times of the schedule.",
       discussion: """
-        Pure computation from the config: needs no bus and changes nothing. On a hard day ([[hard_day]] in the \
-        config) the text output starts with a line that says so.
+        Computed from the config (and, for a slot with follow_urges, the urges in the state database): needs no \
+        bus and changes nothing. On a hard day ([[hard_day]] in the config) the text output starts with a line \
+        that says so; each window that follows your urges gets a line with the window in force and why \
+        ("window late-night: 22:00-01:30 (follows your urges: ...)"). With --from, the windows are those in \
+        force then.
         """
     )
 
@@ -35,16 +38,26 @@ extension AffirmCommand {
 
     func run() throws {
       let loaded = try reportingFailures { try config.load() }
-      let schedule = loaded.config.schedule(environment: config.environment)
+      let written = loaded.config.schedule(environment: config.environment)
+      let zone = written.zone
       var start = WallClock.system.now()
       if let from {
-        guard let parsed = ISO8601.parse(from, in: schedule.zone) else {
+        guard let parsed = ISO8601.parse(from, in: zone) else {
           printError(
             "affirm: --from \"\(from)\" is not an ISO 8601 date-time like 2027-03-28T08:00 or 2027-03-28T08:00:00+02:00"
           )
           throw ExitCode(ExitStatus.usage)
         }
         start = parsed
+      }
+      // A window that follows urges is the one in force at `start`; a state database that
+      // cannot be read leaves the written windows, and says so.
+      var schedule = written
+      var windows: [UrgeWindow] = []
+      do {
+        (schedule, windows) = try followingUrges(written, now: start, store: config.readOnlyStore)
+      } catch {
+        printError("affirm: cannot read the urges (\(error)); the windows are listed as written")
       }
       let times = schedule.upcoming(after: start, count: count)
       var output = ""
@@ -57,6 +70,7 @@ extension AffirmCommand {
         {
           output += notice + "\n"
         }
+        for window in windows { output += "window \(window.line)\n" }
         let width = schedule.slots.map(\.name.count).max() ?? 0
         for fire in times {
           let name = fire.slot + String(repeating: " ", count: width - fire.slot.count)

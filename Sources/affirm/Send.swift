@@ -135,6 +135,7 @@ struct SendRequest: Equatable {
           response, now: WallClock.system.now(), offeringResponses: false, notifier: notifier, using: &generator)
         if case .notShown(let error) = answer.delivery { throw error }
         if case .failure(let error) = answer.recording { outcome = outcome.recordingAlsoFailed(error) }
+        if response == .reachOut { context.pokeDaemonAfterUrge() }
       }
 
       try outcome.check()

@@ -18,7 +18,8 @@ extension AffirmCommand {
         entry tagged urge or sos with critical urgency (never one shown earlier that night), and \
         with --follow-up stays and shows one more after that time, when the wave has had a moment \
         to pass. While it stays, its notification carries the buttons "It passed" and "I want to \
-        reach out" where the server shows them.
+        reach out" where the server shows them. When a slot has follow_urges, it tells a running \
+        daemon (SIGUSR1), so that slot's window moves at once.
         """
     )
 
@@ -52,6 +53,7 @@ extension AffirmCommand {
       if let store = context.dispatcher.store {
         do {
           try store.recordUrge(at: context.now, note: note)
+          context.pokeDaemonAfterUrge()
         } catch {
           recordError = error
         }
@@ -74,6 +76,7 @@ extension AffirmCommand {
             let answer = context.dispatcher.respond(
               response, now: WallClock.system.now(), offeringResponses: false, notifier: notifier, using: &generator)
             if case .failure(let error) = answer.recording { printError("affirm: \(error)") }
+            if response == .reachOut { context.pokeDaemonAfterUrge() }
             say(
               response == .stayedStrong
                 ? "It passed. Thank you for staying with yourself."

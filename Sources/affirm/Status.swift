@@ -7,7 +7,9 @@ extension AffirmCommand {
   struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "status",
-      abstract: "Show whether notifications are paused, the quiet hours, a hard day, and the next fire times.")
+      abstract:
+        "Show whether notifications are paused, the quiet hours, a hard day, the windows that follow your urges, and the next fire times."
+    )
 
     @OptionGroup var config: ConfigOptions
 
@@ -34,8 +36,12 @@ extension AffirmCommand {
       {
         print("Day \(day) of no contact.")
       }
-      if let notice = settings.hardDays.notice(on: context.today, slots: settings.slots) { print(notice) }
-      let next = settings.schedule(in: context.zone).upcoming(after: context.now, count: 3)
+      let (schedule, windows) = try reportingFailures {
+        try followingUrges(settings.schedule(in: context.zone), now: context.now, store: context.readableStore)
+      }
+      if let notice = settings.hardDays.notice(on: context.today, slots: schedule.slots) { print(notice) }
+      for window in windows { print("window \(window.line)") }
+      let next = schedule.upcoming(after: context.now, count: 3)
       for fire in next {
         print("next: \(ISO8601.format(fire.instant, in: context.zone))  \(fire.slot)  \(fire.urgency.rawValue)")
       }

@@ -76,6 +76,8 @@ public struct Config: Sendable, Equatable {
     every = "30m"                   # like 90s, 30m, 1h, 1h30m
     tags = ["late-night", "urge"]
     urgency = "critical"
+    # follow_urges = true           # the window widens to the hours your urges came in the last 4 weeks
+                                    # (from 8 of them; at most 6 hours; affirm status shows the window in force)
 
     # Some lines at random times of the day:
     # [[slot]]
@@ -126,6 +128,7 @@ public struct Config: Sendable, Equatable {
       if !slot.tags.isEmpty { lines.append("tags = [\(slot.tags.map(quoted).joined(separator: ", "))]") }
       lines.append("urgency = \(quoted(slot.urgency.rawValue))")
       if case .every = slot.timing {} else { lines.append("grace = \(quoted(slot.grace.description))") }
+      if slot.followsUrges { lines.append("follow_urges = true") }
     }
     for day in hardDays.days {
       if !lines.isEmpty { lines.append("") }

@@ -10,7 +10,7 @@ public enum ConfigParser {
   ]
   static let hardDayKeys = ["name", "date", "days_before"]
   static let slotKeys = [
-    "name", "at", "from", "until", "every", "random", "min_gap", "days", "tags", "urgency", "grace",
+    "name", "at", "from", "until", "every", "random", "min_gap", "days", "tags", "urgency", "grace", "follow_urges",
   ]
 
   /// The most slots a config may have: each costs the daemon a little on every wake.
@@ -382,7 +382,31 @@ public enum ConfigParser {
       }
       grace = try span(entry)
     }
-    return Slot(name: name, timing: timing, days: days, tags: tags, urgency: urgency, grace: grace)
+    var followsUrges = false
+    if let entry = table["follow_urges"] {
+      guard case .boolean(let value) = entry.value.kind else {
+        throw ConfigError(
+          entry.value.location, "follow_urges must be true or false, not \(article(entry.value.typeName))")
+      }
+      if value {
+        guard case .some((let from, let until)) = Slot(name: name, timing: timing).window else {
+          throw ConfigError(
+            entry.keyLocation,
+            "follow_urges goes with every or random (a window that can widen), not with at; "
+              + "write the slot with from, until and every or random")
+        }
+        let length = Schedule.windowLength(from: from, until: until)
+        guard length < UrgeWindow.maximumLength else {
+          throw ConfigError(
+            entry.keyLocation,
+            "follow_urges cannot widen \(from)-\(until): it is \(length) long, and a window that follows urges "
+              + "is at most \(UrgeWindow.maximumLength); shorten the window or drop follow_urges")
+        }
+      }
+      followsUrges = value
+    }
+    return Slot(
+      name: name, timing: timing, days: days, tags: tags, urgency: urgency, grace: grace, followsUrges: followsUrges)
   }
 
   /// One `[[hard_day]]`: a name, a `date` ("MM-DD" every year, or a full date once) and

@@ -72,18 +72,29 @@ public protocol DaemonHost {
   mutating func handleStateChange()
   /// Called once before the daemon stops: withdraw what nobody will hear any more (buttons).
   mutating func stopping()
+  /// The instants of every urge logged (the state database's journal), for the slots that
+  /// follow urges (`follow_urges`). Asked at every wake while such a slot exists; empty when
+  /// they cannot be read.
+  mutating func urgeInstants() -> [Instant]
 }
 
 extension DaemonHost {
   public mutating func handleStateChange() {}
   public mutating func stopping() {}
+  public mutating func urgeInstants() -> [Instant] { [] }
 }
 
 /// The daemon: next fire time → wait → hold or deliver → record. All of its policy lives here:
 /// missed times (caught up within grace, else dropped), holds (a pause, quiet hours) and
 /// whether a reloaded config is taken.
 public struct DaemonLoop {
+  /// The schedule as the config writes it.
   public private(set) var schedule: Schedule
+  /// The schedule the loop fires by: `schedule` with each slot that follows urges in its
+  /// window in force, recomputed at every wake (`followUrges`).
+  public private(set) var inForce: Schedule
+  /// The windows in force of the slots that follow urges, as last computed.
+  public private(set) var urgeWindows: [UrgeWindow] = []
   /// Daily hours in which fire times below critical are held (the config's `quiet`).
   public private(set) var quiet: [QuietHours]
   /// Whether a pause or quiet hours hold critical fire times too.
@@ -100,6 +111,7 @@ public struct DaemonLoop {
   /// A loop over `schedule` that holds nothing but for a pause (critical fire times never).
   public init(schedule: Schedule, marks: [String: Instant], logger: Logger) {
     self.schedule = schedule
+    self.inForce = schedule
     self.quiet = []
     self.pauseIncludesCritical = false
     self.marks = marks
@@ -145,6 +157,7 @@ public struct DaemonLoop {
   public mutating func takeDue(at now: Instant) -> [FireTime] {
     distrustFutureMarks(at: now, rememberingHandled: true)
     var due: [FireTime] = []
+    let schedule = inForce
     for slot in schedule.slots {
       guard let mark = marks[slot.name] else {
         // A slot never seen before starts now: nothing from before it existed fires.
@@ -183,16 +196,48 @@ public struct DaemonLoop {
 
   /// The earliest fire time still to come, after `now` and after each slot's mark.
   public func nextFire(after now: Instant) -> FireTime? {
-    schedule.slots.compactMap { slot -> FireTime? in
-      schedule.nextFireTime(of: slot, after: max(now, marks[slot.name] ?? now))
+    inForce.slots.compactMap { slot -> FireTime? in
+      inForce.nextFireTime(of: slot, after: max(now, marks[slot.name] ?? now))
     }.min()
+  }
+
+  /// Recomputes the window in force of each slot that follows urges from the host's urges at
+  /// `now`, and logs each window that changed. Returns when the four weeks next let go of an
+  /// urge (a window may change then without a new one), or nil.
+  ///
+  /// A window that moves while the daemon runs counts from now: the times it gained before
+  /// now are not caught up (an urge just logged with `affirm sos` has had its line; the next
+  /// one comes at the window's next time, not at once).
+  @discardableResult
+  public mutating func followUrges(_ host: inout some DaemonHost, at now: Instant) -> Instant? {
+    guard schedule.followsUrges else {
+      inForce = schedule
+      urgeWindows = []
+      return nil
+    }
+    let windows = schedule.urgeWindows(urges: host.urgeInstants(), now: now)
+    for window in windows {
+      let previous = urgeWindows.first { $0.slot == window.slot }
+      guard previous?.from != window.from || previous?.until != window.until else { continue }
+      if previous != nil, let mark = marks[window.slot], mark < now.adding(seconds: -1) {
+        // Nothing before now: a time due exactly now still fires.
+        marks[window.slot] = now.adding(seconds: -1)
+      }
+      logger.info(
+        "window in force",
+        metadata: ["slot": "\(window.slot)", "window": "\(window.from)-\(window.until)", "why": "\(window.reason)"])
+    }
+    urgeWindows = windows
+    inForce = schedule.applying(windows)
+    return windows.compactMap(\.nextChange).filter { $0 > now }.min()
   }
 
   /// Runs until terminated. Returns the process exit status.
   public mutating func run(host: inout some DaemonHost) -> Int32 {
     let start = host.now()
     distrustFutureMarks(at: start, rememberingHandled: false)
-    let upcoming = schedule.upcoming(after: start, count: 3)
+    followUrges(&host, at: start)
+    let upcoming = inForce.upcoming(after: start, count: 3)
     logger.info(
       "started",
       metadata: [
@@ -202,6 +247,9 @@ public struct DaemonLoop {
       ])
     while true {
       let now = host.now()
+      // A window that follows urges is as the urges are now: a new one (a poke, a button) or
+      // one the four weeks let go of moves it, and the wait ends when the latter can happen.
+      let windowsChange = followUrges(&host, at: now)
       let due = takeDue(at: now)
       // The marks reach the disk before the deliveries: a crash in the middle of one (the
       // server may already be showing it) must not repeat it after a restart.
@@ -218,7 +266,8 @@ public struct DaemonLoop {
         }
       }
       let next = nextFire(after: now)
-      switch host.wait(until: next?.instant) {
+      let deadline = [next?.instant, windowsChange].compactMap { $0 }.min()
+      switch host.wait(until: deadline) {
       case .deadline:
         continue
       case .interaction:
@@ -264,6 +313,7 @@ public struct DaemonLoop {
     logger.info("corpus: \(settings.corpusLabel), \(settings.corpus.count) entries")
     host.adopt(settings)
     schedule = settings.schedule
+    followUrges(&host, at: host.now())
     quiet = settings.config.quiet
     pauseIncludesCritical = settings.config.pauseIncludesCritical
     let next = nextFire(after: host.now())

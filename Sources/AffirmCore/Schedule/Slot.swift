@@ -19,12 +19,15 @@ public struct Slot: Sendable, Equatable {
   public var urgency: Urgency
   /// How late a missed `at` or `random` time may still be delivered.
   public var grace: Span
+  /// Whether the window widens to the hours of the person's urges (`follow_urges = true`;
+  /// `every` and `random` slots only): see `UrgeWindow`.
+  public var followsUrges: Bool
 
   public static let defaultGrace = Span(seconds: 2 * 3600)
 
   public init(
     name: String, timing: Timing, days: Set<Weekday> = [], tags: [String] = [], urgency: Urgency = .normal,
-    grace: Span = Slot.defaultGrace
+    grace: Span = Slot.defaultGrace, followsUrges: Bool = false
   ) {
     self.name = name
     self.timing = timing
@@ -32,6 +35,27 @@ public struct Slot: Sendable, Equatable {
     self.tags = tags
     self.urgency = urgency
     self.grace = grace
+    self.followsUrges = followsUrges
+  }
+
+  /// The written window of an `every` or `random` slot; nil for an `at` slot.
+  public var window: (from: WallTime, until: WallTime)? {
+    switch timing {
+    case .at: nil
+    case .every(let from, let until, _), .random(let from, let until, _, _): (from, until)
+    }
+  }
+
+  /// The slot with its window moved to [from, until); an `at` slot is returned unchanged.
+  public func withWindow(from: WallTime, until: WallTime) -> Slot {
+    var slot = self
+    switch timing {
+    case .at: break
+    case .every(_, _, let interval): slot.timing = .every(from: from, until: until, interval: interval)
+    case .random(_, _, let count, let gap):
+      slot.timing = .random(from: from, until: until, count: count, minimumGap: gap)
+    }
+    return slot
   }
 
   /// Whether the slot runs on `date` (its `days` filter).
