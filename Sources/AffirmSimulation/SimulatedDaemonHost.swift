@@ -39,6 +39,10 @@ public struct SimulatedDaemonHost: DaemonHost {
   public var interactions: [Instant] = []
   /// When the loop asked the host to read the state database again.
   public var stateChanges: [Instant] = []
+  /// The host's own timed work (a ride's minutes): due at these instants, soonest first.
+  public var timedWork: [Instant] = []
+  /// When the loop ran timed work that was due, and the instant it was due at.
+  public var timedWorkDone: [(at: Instant, due: Instant)] = []
   /// Every deadline the loop waited for, in order: its plan, as the waiter would see it.
   public var waits: [Instant?] = []
 
@@ -123,4 +127,12 @@ public struct SimulatedDaemonHost: DaemonHost {
   public mutating func handleInteraction() { interactions.append(clock) }
 
   public mutating func handleStateChange() { stateChanges.append(clock) }
+
+  public mutating func runTimedWork(at now: Instant) -> Instant? {
+    while let due = timedWork.first, due <= now {
+      timedWorkDone.append((now, due))
+      timedWork.removeFirst()
+    }
+    return timedWork.first
+  }
 }

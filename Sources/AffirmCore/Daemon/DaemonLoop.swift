@@ -70,12 +70,17 @@ public protocol DaemonHost {
   /// Another affirm process changed the state database and said so (SIGUSR1): read what
   /// concerns the host. The loop plans again afterwards.
   mutating func handleStateChange()
+  /// Does the host's own timed work due at `now` (a ride's next minute) and says when it is
+  /// due next; nil when it has none. The loop calls it every round and waits for the earlier
+  /// of this and the next fire time.
+  mutating func runTimedWork(at now: Instant) -> Instant?
   /// Called once before the daemon stops: withdraw what nobody will hear any more (buttons).
   mutating func stopping()
 }
 
 extension DaemonHost {
   public mutating func handleStateChange() {}
+  public mutating func runTimedWork(at now: Instant) -> Instant? { nil }
   public mutating func stopping() {}
 }
 
@@ -218,7 +223,8 @@ public struct DaemonLoop {
         }
       }
       let next = nextFire(after: now)
-      switch host.wait(until: next?.instant) {
+      let timed = host.runTimedWork(at: host.now())
+      switch host.wait(until: [next?.instant, timed].compactMap { $0 }.min()) {
       case .deadline:
         continue
       case .interaction:
