@@ -33,9 +33,13 @@ public struct RideCarrier {
     return false
   }
 
-  /// Shows the first minute.
-  public mutating func start(notifier: some ServerAwareNotifier, using generator: inout some RandomNumberGenerator) {
-    showMinute(notifier: notifier, using: &generator)
+  /// Shows the first minute; throws when it could not be shown (nothing to ride with).
+  public mutating func start(
+    notifier: some ServerAwareNotifier, using generator: inout some RandomNumberGenerator
+  ) throws(DeliveryError) {
+    line = drawLine(using: &generator)
+    lineKey = ride.lineKey
+    bubble = try notifier.deliver(ride.update(line: line))
   }
 
   /// Shows what is due at `now`: the next minute, the question, or ends an unanswered ride.
@@ -62,6 +66,7 @@ public struct RideCarrier {
       guard ride.answer(passed: true, at: now) else { return false }
       self.bubble = nil  // the notifier closes an answered bubble itself
       record(at: now)
+      logger.info("the ride ended: passed", metadata: ["rounds": "\(ride.rounds)"])
       do {
         _ = try notifier.deliver(Ride.thanks)
       } catch {
