@@ -20,7 +20,9 @@ extension AffirmCommand.Sos {
   /// `sos --ride`: asks the daemon to carry the ride, or carries it here.
   func rideTheWave(context: CommandContext, length: RideLength, recordError: StateError?) throws {
     let store = context.dispatcher.store
-    let logger = Logger(label: "sos")
+    // What the ride does is said on stdout; the log is for what went wrong.
+    var logger = Logger(label: "sos")
+    logger.logLevel = .warning
     let planned = Int64(length.minutes) * 60
     var rideID: Int64?
     if let store {
