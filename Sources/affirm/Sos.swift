@@ -18,8 +18,7 @@ extension AffirmCommand {
         entry tagged urge or sos with critical urgency (never one shown earlier that night), and \
         with --follow-up stays and shows one more after that time, when the wave has had a moment \
         to pass. While it stays, its notification carries the buttons "It passed" and "I want to \
-        reach out" where the server shows them.
-
+        reach out" where the server shows them. \
         With --ride it rides the wave with you: one notification that stays for --for (20 \
         minutes unless you say; 5m to 60m) and is updated in place once a minute, with a \
         progress bar (or "7 of 20 minutes" where the server draws none) and lines that follow \
