@@ -79,12 +79,14 @@ public final class LibNotifyNotifier: ServerAwareNotifier {
     // libnotify sends a reused object's id as replaces_id.
     // Only one still on screen: libnotify sets a closed object's id to 0 (and never reports
     // it closed again), even when we have not taken that event yet.
-    var reused =
-      replacesPrevious ? previous.flatMap { id in kept[id].flatMap { Self.id(of: $0) == id ? $0 : nil } } : nil
-    if reused != nil, !buttons.isEmpty, quirks.contains(.replacementDropsButtons), let old = previous {
+    // A ride's bubble is updated in place: the same object, shown again. Its neighbours are
+    // left alone (it neither replaces the previous notification nor becomes the previous one).
+    let replacing = request.keepsOwnBubble ? request.replacing : (replacesPrevious ? previous : nil)
+    var reused = replacing.flatMap { id in kept[id].flatMap { Self.id(of: $0) == id ? $0 : nil } }
+    if reused != nil, !buttons.isEmpty, quirks.contains(.replacementDropsButtons), let old = replacing {
       // Replaced, it would lose its buttons: close it, and show a new one.
       closeWithoutWaiting(old)
-      previous = nil
+      if old == previous { previous = nil }
       reused = nil
     }
     let notification: OpaquePointer
@@ -112,6 +114,9 @@ public final class LibNotifyNotifier: ServerAwareNotifier {
     notify_notification_set_hint(
       notification, "desktop-entry", g_variant_new_string(NotificationRequest.desktopEntry))
     if request.transient { notify_notification_set_hint(notification, "transient", g_variant_new_boolean(1)) }
+    if let progress = request.progress {
+      notify_notification_set_hint(notification, "value", g_variant_new_int32(Int32(clamping: progress.percent)))
+    }
     for response in buttons {
       notify_notification_add_action(
         notification, response.rawValue, response.label,
@@ -125,19 +130,19 @@ public final class LibNotifyNotifier: ServerAwareNotifier {
 
     var error: UnsafeMutablePointer<GError>?
     guard notify_notification_show(notification, &error) != 0 else {
-      if let reused, let id = previous, kept[id] == reused { kept[id] = nil }
-      previous = nil
+      if let reused, let id = replacing, kept[id] == reused { kept[id] = nil }
+      if !request.keepsOwnBubble { previous = nil }
       g_object_unref(UnsafeMutableRawPointer(notification))
       throw .rejected(consume(error))
     }
     let id = Self.id(of: notification)
     // The server may answer a replacement with a new id (the old one was gone): file it anew.
-    if reused != nil, let old = previous, old != id { kept[old] = nil }
+    if reused != nil, let old = replacing, old != id { kept[old] = nil }
     if let stale = kept[id], stale != notification { g_object_unref(UnsafeMutableRawPointer(stale)) }
     kept[id] = notification
     keptOwner = owner
     if buttons.isEmpty { withButtons.remove(id) } else { withButtons.insert(id) }
-    if replacesPrevious { previous = id }
+    if replacesPrevious && !request.keepsOwnBubble { previous = id }
     return id
   }
 

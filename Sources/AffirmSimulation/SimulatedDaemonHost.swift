@@ -41,6 +41,10 @@ public struct SimulatedDaemonHost: DaemonHost {
   public var stateChanges: [Instant] = []
   /// The urges logged, at any time: the loop is given those at or before the clock.
   public var urges: [Instant] = []
+  /// The host's own timed work (a ride's minutes): due at these instants, soonest first.
+  public var timedWork: [Instant] = []
+  /// When the loop ran timed work that was due, and the instant it was due at.
+  public var timedWorkDone: [(at: Instant, due: Instant)] = []
   /// Every deadline the loop waited for, in order: its plan, as the waiter would see it.
   public var waits: [Instant?] = []
 
@@ -127,4 +131,11 @@ public struct SimulatedDaemonHost: DaemonHost {
   public mutating func handleStateChange() { stateChanges.append(clock) }
 
   public mutating func urgeInstants() -> [Instant] { urges.filter { $0 <= clock } }
+  public mutating func runTimedWork(at now: Instant) -> Instant? {
+    while let due = timedWork.first, due <= now {
+      timedWorkDone.append((now, due))
+      timedWork.removeFirst()
+    }
+    return timedWork.first
+  }
 }

@@ -158,7 +158,7 @@ public struct Dispatcher {
       for: entry, urgency: urgency, expireTimeout: expireTimeout, now: now,
       marksMilestone: reservation?.marksMilestone ?? false
     )
-    if offeringResponses && Response.offered(forTags: entry.tags) { request.responses = Response.allCases }
+    if offeringResponses && Response.offered(forTags: entry.tags) { request.responses = Response.nightButtons }
     let delivery: Delivery
     do {
       delivery = .shown(id: try show(request, notifier: notifier))
@@ -229,6 +229,9 @@ public struct Dispatcher {
       var answered = outcome
       answered.recording = .failure(recordError)
       return answered
+    case .ridePassed, .stillHard:
+      // A ride's buttons: its carrier hears them (RideCarrier), never a delivery's.
+      return Outcome(request: nil, delivery: .nothingEligible)
     }
   }
 

@@ -10,6 +10,9 @@ public struct HistoryItem: Sendable, Equatable {
     case reset(started: LocalDate)
     /// "It passed" (once "I stayed strong"), pressed on a notification.
     case stayedStrong
+    /// A ride of a wave, at its start: its length in minutes per round, its rounds and how it
+    /// ended (nil while it runs).
+    case ride(minutes: Int, rounds: Int, outcome: RideOutcome?)
   }
 
   public var at: Instant
@@ -138,6 +141,14 @@ extension StateStore {
               db, sql: "SELECT at FROM strength WHERE at >= ? ORDER BY at DESC, id DESC", from: from,
               decode: Self.strength))
         }
+        if try db.tableExists("ride") {
+          sources.append(
+            try HistoryCursor(
+              db,
+              sql: "SELECT started, planned_seconds, rounds, outcome FROM ride "
+                + "WHERE started IS NOT NULL AND started >= ? ORDER BY started DESC, id DESC", from: from,
+              decode: Self.rideItem))
+        }
         var heads = try sources.indices.map { try sources[$0].next() }
         while true {
           var newest: Int?
@@ -179,6 +190,14 @@ extension StateStore {
   private static func reset(_ row: Row) -> HistoryItem? {
     guard let at = instant(row[0]), let started = text(row[1]).flatMap(LocalDate.init(iso:)) else { return nil }
     return HistoryItem(at: at, kind: .reset(started: started))
+  }
+
+  private static func rideItem(_ row: Row) -> HistoryItem? {
+    guard let at = instant(row[0]), case .int64(let planned) = (row[1] as DatabaseValue).storage,
+      case .int64(let rounds) = (row[2] as DatabaseValue).storage, rounds > 0
+    else { return nil }
+    let outcome = text(row[3]).flatMap(RideOutcome.init(rawValue:))
+    return HistoryItem(at: at, kind: .ride(minutes: Int(planned / 60), rounds: Int(rounds), outcome: outcome))
   }
 
   private static func strength(_ row: Row) -> HistoryItem? {

@@ -239,6 +239,19 @@ public final class StateStore: @unchecked Sendable {
         t.column("server", .text).notNull()  // the unique bus name of the server that gave the id
       }
     }
+    migrator.registerMigration("v7: rides") { db in
+      try db.create(table: "ride") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("requested", .integer).notNull()  // when `affirm sos --ride` or the button asked for it
+        t.column("started", .integer)  // when a process took it on; null: a request nobody carries yet
+        t.column("carrier", .text)  // "daemon" or "command"
+        t.column("planned_seconds", .integer).notNull()  // one round
+        t.column("rounds", .integer).notNull().defaults(to: 1)
+        t.column("ended", .integer)
+        t.column("outcome", .text)  // RideOutcome: passed, still-hard, unanswered, stopped
+      }
+      try db.create(index: "ride_started", on: "ride", columns: ["started"])
+    }
     return migrator
   }
 }

@@ -7,7 +7,7 @@ extension AffirmCommand {
   struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "history",
-      abstract: "List deliveries, urges, resets and waves you let pass, newest first.")
+      abstract: "List deliveries, urges, resets, waves you let pass and rides, newest first.")
 
     @Option(help: ArgumentHelp("Only from this local date on (YYYY-MM-DD).", valueName: "date"))
     var since: String?
@@ -59,6 +59,9 @@ extension AffirmCommand {
         output = "\(at)  \("reset".padding(9))  \("".padding(16))  day 1 is \(started)"
       case .stayedStrong:
         output = "\(at)  \("strong".padding(9))  \("button".padding(16))  the wave passed"
+      case .ride(let minutes, let rounds, let outcome):
+        let length = rounds == 1 ? "\(minutes) minutes" : "\(rounds) rounds of \(minutes) minutes"
+        output = "\(at)  \("ride".padding(9))  \("sos --ride".padding(16))  \(length), \(outcome?.rawValue ?? "riding")"
       }
       return output + "\n"
     }
@@ -76,7 +79,7 @@ struct HistoryReport: Encodable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case at, kind, source, slot, status, body, reason, note, started
+    case at, kind, source, slot, status, body, reason, note, started, minutes, rounds, outcome
   }
 
   func encode(to encoder: any Encoder) throws {
@@ -98,6 +101,11 @@ struct HistoryReport: Encodable {
       try container.encode("\(started)", forKey: .started)
     case .stayedStrong:
       try container.encode("stayed-strong", forKey: .kind)
+    case .ride(let minutes, let rounds, let outcome):
+      try container.encode("ride", forKey: .kind)
+      try container.encode(minutes, forKey: .minutes)
+      try container.encode(rounds, forKey: .rounds)
+      try container.encode(outcome?.rawValue, forKey: .outcome)
     }
   }
 }

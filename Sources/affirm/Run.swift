@@ -95,6 +95,7 @@ extension AffirmCommand {
           // The corpus is read again too, so an edited file of one's own lines takes effect.
           try readSettings(LoadedConfig.load(explicitPath: explicitPath, paths: paths))
         })
+      host.rideMinuteSeconds = Sos.minuteSeconds(environment: environment)
       logger.info("config: \(loaded.path ?? "built-in default")")
       var loop = DaemonLoop(settings: settings, marks: marks, logger: logger)
       let status = loop.run(host: &host)

@@ -19,9 +19,25 @@ extension AffirmCommand {
         with --follow-up stays and shows one more after that time, when the wave has had a moment \
         to pass. While it stays, its notification carries the buttons "It passed" and "I want to \
         reach out" where the server shows them. When a slot has follow_urges, it tells a running \
-        daemon (SIGUSR1), so that slot's window moves at once.
+        daemon (SIGUSR1), so that slot's window moves at once. \
+        With --ride it rides the wave with you: one notification that stays for --for (20 \
+        minutes unless you say; 5m to 60m) and is updated in place once a minute, with a \
+        progress bar (or "7 of 20 minutes" where the server draws none) and lines that follow \
+        the wave as it rises, peaks and eases off. At the end it asks whether the wave passed: \
+        "It passed" is recorded and thanked for, "Still hard" rides another round. While \
+        affirm run is running, the daemon carries the ride, so closing the terminal does not \
+        end it; otherwise this command carries it and SIGTERM or Ctrl-C stops it (recorded as \
+        stopped). affirm history and affirm stats show each ride.
         """
     )
+
+    @Flag(help: "Ride the wave: one notification that stays and follows the wave, then asks whether it passed.")
+    var ride = false
+
+    @Option(
+      name: .customLong("for"),
+      help: ArgumentHelp("With --ride: how long one round lasts, 5m to 60m (default 20m).", valueName: "duration"))
+    var rideFor: String?
 
     @Option(help: ArgumentHelp("What is happening, in your words (kept in the history).", valueName: "text"))
     var note: String?
@@ -37,6 +53,11 @@ extension AffirmCommand {
     func validate() throws {
       if let note, let (_, hazard) = TerminalText.hazard(in: note) {
         throw ValidationError("--note holds \(hazard); write plain, visible text")
+      }
+      if rideFor != nil && !ride { throw ValidationError("--for goes with --ride: affirm sos --ride --for 20m") }
+      if ride && followUp != nil { throw ValidationError("--follow-up and --ride cannot go together; choose one") }
+      if let rideFor, case .failure(let error) = RideLength.parse(rideFor) {
+        throw ValidationError(error.description)
       }
       if let followUp {
         guard let span = Span(followUp), span.seconds > 0 else {
@@ -57,6 +78,12 @@ extension AffirmCommand {
         } catch {
           recordError = error
         }
+      }
+      if ride {
+        let length =
+          rideFor.flatMap { try? RideLength.parse($0).get() } ?? RideLength(minutes: RideLength.defaultMinutes)
+        try rideTheWave(context: context, length: length, recordError: recordError)
+        return
       }
       let notifier = SessionNotifier(environment: context.environment)
       // Staying for the follow-up, it can hear the buttons meanwhile.

@@ -34,12 +34,17 @@ extension AffirmCommand {
     func run() throws {
       let context = try reportingFailures { try CommandContext(config: config, readOnly: true) }
       let store = try reportingFailures { try context.readableStore() }
-      let (resets, urges, shown, strong, passed) = try reportingFailures {
+      let (resets, urges, shown, strong, pressed, rides) = try reportingFailures {
         (
           try store?.resets() ?? [], try store?.urgeInstants() ?? [], try store?.deliveredCount() ?? 0,
-          try store?.strengthCount() ?? 0, try store?.strengthInstants() ?? []
+          try store?.strengthCount() ?? 0, try store?.strengthInstants() ?? [], try store?.startedRides() ?? []
         )
       }
+      // A wave passed: "It passed" on a notification, or a ride that ended with it.
+      let passedRides = rides.filter { $0.outcome == .passed }
+      let passed = (pressed + passedRides.map { $0.ended ?? $0.started ?? $0.requested }).sorted()
+      let wavesPassed = strong + passedRides.count
+      let medianWave = Ride.medianMinutes(ofSeconds: passedRides.map(\.riddenSeconds))
       let count = NoContact.current(configured: context.loaded.config.noContactSince, resets: resets)
       let day = count?.day(on: context.today)
       let starts = (context.loaded.config.noContactSince.map { [$0] } ?? []) + resets.map(\.started)
@@ -68,7 +73,7 @@ extension AffirmCommand {
               urgesByHour: pattern.byHour,
               suggestedWindow: suggestion.map { .init(from: "\($0.from)", until: "\($0.until)") },
               weeks: weekly.weeks.map { .init(start: "\($0.start)", urges: $0.urges, passed: $0.passed) },
-              wavesPassed: strong, medianWaveMinutes: nil)))
+              wavesPassed: wavesPassed, medianWaveMinutes: medianWave)))
         return
       }
       if let day {
@@ -77,10 +82,13 @@ extension AffirmCommand {
         print("No day count yet: set no_contact_since in the config, or run affirm reset.")
       }
       print("Notifications shown: \(shown). Urges logged: \(pattern.total).")
-      if strong > 0 {
+      if wavesPassed > 0 {
         print(
-          "Waves you let pass (\"It passed\"): \(strong) in all, \(weekly.totalPassed) of them in the last "
+          "Waves you let pass (\"It passed\"): \(wavesPassed) in all, \(weekly.totalPassed) of them in the last "
             + "\(weekly.weeks.count) weeks. Each one counts.")
+      }
+      if let medianWave {
+        print("Waves you rode out with affirm sos --ride: \(passedRides.count), \(medianWave) minutes long (median).")
       }
 
       print("\nUrges per week, last \(weekly.weeks.count) weeks (each row starts on a Monday):")
@@ -132,16 +140,17 @@ struct StatsReport: Encodable {
 
   /// The last 12 local calendar weeks, oldest first.
   var weeks: [Week]
-  /// Presses of "It passed" in all (the same count as `stayed_strong`).
+  /// Waves that passed in all: presses of "It passed" on a notification (`stayed_strong`) and
+  /// rides (`affirm sos --ride`) that ended with "It passed".
   var wavesPassed: Int
-  /// The median length of a wave ridden to its end: always null until waves have a length.
+  /// The median length in minutes of the rides that passed (all their rounds); null before one.
   var medianWaveMinutes: Int?
 
   struct Week: Encodable {
     /// The week's Monday, `YYYY-MM-DD`.
     var start: String
     var urges: Int
-    /// Presses of "It passed" that week.
+    /// Waves that passed that week: presses of "It passed" and rides that passed.
     var passed: Int
   }
 

@@ -36,6 +36,31 @@ struct CorpusIndexTests {
     }
   }
 
+  @Test("no tags draws every line but those only asked-for help shows: sos and a ride's wave lines")
+  func askedForOnly() throws {
+    let directory = try makeDirectory()
+    let file = directory + "/c.txt"
+    try
+      "[morning]\nOne.\n[sos]\nThe phone.\n[wave-rising]\nRising.\n[wave-peak]\nPeak.\n[wave-easing]\nEasing.\n[urge]\nTwo.\n"
+      .write(toFile: file, atomically: true, encoding: .utf8)
+    _ = try CorpusIndex.catalog(paths: [file], cacheDirectory: directory + "/cache")
+    let index = try #require(
+      try CorpusIndex.catalog(paths: [file], cacheDirectory: directory + "/cache") as? CorpusIndex)
+    let corpus = try Corpus.load(paths: [file])
+    for catalog in [index, corpus, CombinedCatalog([corpus])] as [any EntryCatalog] {
+      let drawn = catalog.positions(forAnyOf: []).compactMap { catalog.entry(at: $0)?.text }
+      #expect(drawn == ["One.", "Two."], "\(type(of: catalog))")
+      #expect(catalog.positions(forAnyOf: ["wave-peak"]).compactMap { catalog.entry(at: $0)?.text } == ["Peak."])
+    }
+    // The shipped corpus: an untagged send never shows a line that speaks of the phone.
+    let builtin = Corpus.builtin()
+    #expect(
+      builtin.positions(forAnyOf: []).allSatisfy { position in
+        builtin.entries[position].tags.allSatisfy { !Moment.Tag.askedForOnly.contains($0) }
+      })
+    #expect(Set(WavePhase.allCases.map(\.tag)).isSubset(of: Moment.Tag.askedForOnly))
+  }
+
   @Test("a changed source is parsed again, never read from a stale index")
   func invalidation() throws {
     let directory = try makeDirectory()

@@ -72,6 +72,24 @@ struct DaemonLoopTests {
     #expect(!host.delivered.isEmpty)
   }
 
+  @Test("the host's own timed work (a ride's minutes) is run when due, between fire times, moving none")
+  func timedWorkBetweenFireTimes() {
+    let start = instant("2027-05-10T22:00:00+02:00")
+    let end = instant("2027-05-11T02:00:00+02:00")
+    var quiet = SimulatedHost(start: start, end: end)
+    _ = runDaemon(schedule, &quiet)
+    // A poke at 23:07 starts a ride: its minutes are due from then, none on a fire time.
+    let minutes = (1...20).map { instant("2027-05-10T23:07:00+02:00").adding(seconds: Int64($0) * 60 + 7) }
+    var host = SimulatedHost(start: start, end: end)
+    host.timedWork = minutes
+    _ = runDaemon(schedule, &host)
+    #expect(host.timedWorkDone.map(\.due) == minutes)
+    // Each ran at its own instant, not at the next fire time.
+    #expect(host.timedWorkDone.map(\.at) == minutes)
+    #expect(host.delivered == quiet.delivered)
+    #expect(!host.delivered.isEmpty)
+  }
+
   @Test("a simulated year runs in milliseconds and never delivers a time twice")
 
   func year() {

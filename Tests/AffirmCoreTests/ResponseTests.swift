@@ -24,7 +24,7 @@ struct ResponseTests {
     let notifier = RecordingNotifier()
     var generator = SplitMix64(seed: 1)
     for (tag, staying, expected) in [
-      ("late-night", true, Response.allCases), ("urge", true, Response.allCases), ("morning", true, []),
+      ("late-night", true, Response.nightButtons), ("urge", true, Response.nightButtons), ("morning", true, []),
       ("late-night", false, []),
     ] {
       let outcome = try dispatcher(store).deliver(
@@ -33,7 +33,10 @@ struct ResponseTests {
       #expect(outcome.request?.responses == expected, "\(tag), staying: \(staying)")
       #expect(outcome.delivery == .shown(id: UInt32(notifier.shown.count)))
     }
-    #expect(Response.allCases.map(\.label) == ["It passed", "I want to reach out"])
+    #expect(Response.nightButtons.map(\.label) == ["It passed", "I want to reach out"])
+    // A ride's question has two of its own.
+    #expect(
+      Ride(length: RideLength(minutes: 5), started: now).question.responses.map(\.label) == ["It passed", "Still hard"])
   }
 
   @Test("\"It passed\" is recorded and thanked for, briefly and without buttons")
@@ -64,7 +67,7 @@ struct ResponseTests {
       let request = try #require(outcome.request)
       #expect(request.tags == ["urge"])
       #expect(request.urgency == .critical)
-      #expect(request.responses == (staying ? Response.allCases : []))
+      #expect(request.responses == (staying ? Response.nightButtons : []))
     }
     #expect(try store.urgeInstants() == [now, now])
     let notes = try store.history(since: nil).compactMap { item -> String? in

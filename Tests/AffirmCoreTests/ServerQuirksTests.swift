@@ -23,12 +23,24 @@ final class ServerRecordingNotifier: ServerAwareNotifier {
 
 @Suite("server quirks and affirm's one live notification", .timeLimit(.minutes(2)))
 struct ServerQuirksTests {
-  @Test("the table: GNOME Shell and mako have their quirks, other servers none")
+  @Test("the table: GNOME Shell and mako have their quirks; four servers draw progress bars; others none")
   func table() {
     #expect(ServerQuirks(serverName: "gnome-shell") == [.lowUrgencyStaysHidden, .replacementDropsButtons])
-    #expect(ServerQuirks(serverName: "mako") == [.buttonsInMenuOnly])
-    #expect(ServerQuirks(serverName: "dunst").isEmpty)
-    #expect(ServerQuirks(serverName: "Xfce Notify Daemon").isEmpty)
+    #expect(ServerQuirks(serverName: "mako") == [.buttonsInMenuOnly, .drawsProgress])
+    #expect(ServerQuirks(serverName: "dunst") == [.drawsProgress])
+    #expect(ServerQuirks(serverName: "Xfce Notify Daemon") == [.drawsProgress])
+    #expect(ServerQuirks(serverName: "notify-osd") == [.drawsProgress])
+    #expect(ServerQuirks(serverName: "Notification Daemon").isEmpty)
+    #expect(ServerQuirks(serverName: "fake").isEmpty)
+  }
+
+  @Test("a ride's progress: a line in the body only where the server draws no bar")
+  func progressLine() {
+    var request = NotificationRequest(summary: "s", body: "A wave.", urgency: .critical, tags: [])
+    request.progress = RideProgress(percent: 35, line: "7 of 20 minutes")
+    #expect(ServerQuirks(serverName: "dunst").adapting(request).body == "A wave.")
+    #expect(ServerQuirks(serverName: "gnome-shell").adapting(request).body == "A wave.\n7 of 20 minutes")
+    #expect(ServerQuirks(serverName: "fake").adapting(request).body == "A wave.\n7 of 20 minutes")
   }
 
   @Test("server information by name: the spec's four fields in order, a missing one \"?\"; quirks by its name")
@@ -38,7 +50,7 @@ struct ServerQuirksTests {
     #expect(
       ServerInfo(reply: ["dunst", "knopwob"])
         == ServerInfo(name: "dunst", vendor: "knopwob", version: "?", specVersion: "?"))
-    #expect(ServerQuirks(server: mako) == [.buttonsInMenuOnly])
+    #expect(ServerQuirks(server: mako) == [.buttonsInMenuOnly, .drawsProgress])
     #expect(ServerQuirks(server: nil).isEmpty)
     #expect(ServerQuirks(server: ServerInfo(reply: [])).isEmpty)
   }

@@ -67,6 +67,26 @@ struct ShippedVoiceTests {
     #expect(request.body.contains("Sam") && !request.body.contains("{"))
   }
 
+  @Test("each phase of a ride has at least four lines, most of them of the waves idea, and VOICE.md lists its tag")
+  func waveLines() throws {
+    let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+    let text = String(decoding: try TextFiles.read("/" + root + "/affirmations/VOICE.md"), as: UTF8.self)
+    let section = try #require(text.split(separator: "## ").first { $0.hasPrefix("Tags") })
+    for phase in WavePhase.allCases {
+      let lines = corpus.entries.filter { $0.tags.contains(phase.tag) }
+      #expect(lines.count >= 4, "\(phase.tag): \(lines.count)")
+      #expect(lines.count { $0.idea == "waves" } >= 4, "\(phase.tag)")
+      // Only the ride draws them: never a slot of the default schedule, never plain sos.
+      #expect(lines.allSatisfy { $0.tags == [phase.tag] }, "\(phase.tag)")
+      #expect(section.contains("| `\(phase.tag)` |"), "VOICE.md's tag table lacks \(phase.tag)")
+    }
+    // A later round opens with a line about leaning on someone that sos may show.
+    #expect(
+      corpus.entries.count {
+        $0.idea == Ride.leanOnPeopleIdea && !Set($0.tags).isDisjoint(with: Moment.Tag.sosDraws)
+      } >= 2)
+  }
+
   @Test("VOICE.md lists exactly the ideas the code knows")
   func voiceGuideMatches() throws {
     let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")

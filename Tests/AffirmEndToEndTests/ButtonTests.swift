@@ -230,7 +230,7 @@ struct ButtonTests {
     #expect(!hasButtons(try stack.waitForNotification(number: 1)))
   }
 
-  @Test("the daemon replaces its previous bubble, and answers both buttons while keeping its schedule")
+  @Test("the daemon replaces its previous bubble; \"I want to reach out\" rides the wave, \"It passed\" ends it")
   func daemon() throws {
     let stack = try ButtonStack()
     try """
@@ -242,7 +242,7 @@ struct ButtonTests {
     urgency = "critical"
 
     """.write(toFile: stack.home.config, atomically: true, encoding: .utf8)
-    let daemon = try stack.home.start(bus: stack.bus.address)
+    let daemon = try stack.home.start(bus: stack.bus.address, extra: ["AFFIRM_RIDE_MINUTE_SECONDS": "1"])
     defer { daemon.stop() }
     let first = try stack.waitForNotification(number: 1, timeout: fireWait)
     let second = try stack.waitForNotification(number: 2, timeout: fireWait)
@@ -252,17 +252,26 @@ struct ButtonTests {
     #expect(try stack.displayed() == 1)
 
     try stack.press("I want to reach out")
-    let urge = try stack.waitForNotification(number: 3)
-    #expect(urgeTitles.contains(urge["summary"] ?? ""), "\(urge)")
-    #expect(urge["urgency"] == "CRITICAL")
-    #expect(hasButtons(urge), "the daemon stays, so its answer carries the buttons again")
-    try waitUntil("the answered one has left the screen") { try stack.displayed() == 1 }
-
+    // The answer is a ride of the wave (a minute is a second here): one bubble, critical, that
+    // follows the wave and at its end asks whether it passed.
+    let ride = try stack.waitForNotification(number: 3)
+    #expect(ride["summary"] == "Riding the wave: it is rising", "\(ride)")
+    #expect(ride["urgency"] == "CRITICAL")
+    #expect(!hasButtons(ride))
+    try waitUntil("the ride asks whether the wave passed", timeout: 60) {
+      stack.notifications.contains { $0["summary"] == "Did the wave pass?" }
+    }
+    let question = try #require(stack.notifications.last { $0["summary"] == "Did the wave pass?" })
+    #expect(question["\"ride-passed\""] == "\"It passed\"", "\(question)")
+    #expect(question["\"still-hard\""] == "\"Still hard\"", "\(question)")
+    #expect(question["progress"] == "100", "\(question)")
     try stack.press("It passed")
-    let thanks = try stack.waitForNotification(number: 4)
-    #expect(thanks["summary"] == "Thank you for staying with yourself")
-    try stack.home.waitForLog("answered: It passed")
-    #expect(try stack.historyKinds() == ["delivery", "delivery", "delivery", "stayed-strong", "urge"])
+    try waitUntil("the thank-you comes") { stack.notifications.contains { $0["summary"] == "It passed" } }
+    try stack.home.waitForLog("the ride ended: passed")
+    #expect(try stack.historyKinds() == ["delivery", "delivery", "ride", "urge"])
+    let stats = try stack.affirm(["stats", "--json"])
+    #expect(stats.stdout.contains("\"waves_passed\": 1,"), "\(stats.stdout)")
+    #expect(stats.stdout.contains("\"median_wave_minutes\": 20"), "\(stats.stdout)")
     #expect(daemon.isRunning)
     daemon.signal(SIGTERM)
     #expect(daemon.wait(timeout: 10) == 0)

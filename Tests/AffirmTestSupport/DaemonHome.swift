@@ -69,10 +69,12 @@ package struct DaemonHome {
   }
 
   /// Starts `affirm run` with its stderr in `log`.
-  package func start(_ arguments: [String] = [], bus: String? = nil) throws -> ChildProcess {
+  package func start(_ arguments: [String] = [], bus: String? = nil, extra: [String: String] = [:]) throws
+    -> ChildProcess
+  {
     try ChildProcess(
-      Affirm.binary, ["run", "--config", config] + arguments, environment: try environment(bus: bus),
-      stderr: directory.path + "/log")
+      Affirm.binary, ["run", "--config", config] + arguments,
+      environment: try environment(bus: bus).merging(extra) { $1 }, stderr: directory.path + "/log")
   }
 
   package var log: String { (try? String(contentsOfFile: directory.path + "/log", encoding: .utf8)) ?? "" }

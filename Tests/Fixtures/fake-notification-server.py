@@ -119,6 +119,7 @@ def main():
                 "id": notification_id, "app": app, "replaces_id": replaces, "summary": summary,
                 "body": body, "actions": actions, "hints": sorted(hints), "timeout": timeout,
                 "icon": icon, "urgency": hints.get("urgency"), "transient": bool(hints.get("transient")),
+                "value": hints.get("value"),
                 "pid": pid_of(connection, sender),
             }) + "\n")
             invocation.return_value(GLib.Variant("(u)", (notification_id,)))

@@ -28,9 +28,10 @@ public struct Affirmation: Sendable, Hashable {
   }
 
   /// Whether the entry carries any of `wanted`; an empty set means every entry but those
-  /// tagged `sos`, which speak of a moment only `affirm sos` knows has come.
+  /// tagged `sos` or a ride's `wave-` tags, which speak of a moment only `affirm sos` knows has
+  /// come (`Moment.Tag.askedForOnly`).
   public func isEligible(forAnyOf wanted: Set<String>) -> Bool {
-    wanted.isEmpty ? !tags.contains(Moment.Tag.sos) : tags.contains(where: wanted.contains)
+    wanted.isEmpty ? !tags.contains(where: Moment.Tag.askedForOnly.contains) : tags.contains(where: wanted.contains)
   }
 }
 

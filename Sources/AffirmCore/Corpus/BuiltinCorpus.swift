@@ -17,7 +17,8 @@ package enum BuiltinCorpus {
       # Tags: morning (the morning slot), late-night (the late-night slot), urge (the late-night
       # slot and affirm sos: the moment of wanting to reach out, safe when nothing has happened),
       # sos (affirm sos only: may speak of the phone in your hand or a message that came),
-      # person (names {person}, one of the config's people; drawn only when they are set).
+      # person (names {person}, one of the config's people; drawn only when they are set),
+      # wave-rising, wave-peak, wave-easing (affirm sos --ride only, as the wave rises, peaks and eases).
       # healing, letting-go and self-worth are for slots of your own.
 
       # --- exactly-no-contact: no contact means exactly that, not answering included ---
@@ -310,6 +311,33 @@ package enum BuiltinCorpus {
       [sos] idea: waves
       This is a wave. Give it twenty minutes. It will pass without a message.
       Breathe in, breathe out. The wave is already starting to pass.
+
+      # Lines for affirm sos --ride, one bubble that follows the wave: rising (the first third),
+      # at its peak, easing off (the last third). Drawn only by the ride.
+
+      [wave-rising] idea: waves
+      It's rising. You don't have to do anything with it yet. Just notice it.
+      The pull is getting stronger. Put the phone face down and stay with the feeling.
+      A wave is building. Feel your feet on the floor and let it come.
+      It may get louder before it gets quieter. That is how waves go.
+
+      [wave-peak] idea: waves
+      This is the peak. It won't stay this high. Hold on a little longer.
+      The hardest minutes are the ones right now. The phone can stay where it is.
+      At the top of the wave, nothing needs deciding. Breathe, and let it crest.
+      Waves crest and fall. Stay where you are while this one does.
+
+      [wave-easing] idea: waves
+      It's easing off. You stayed with yourself through the worst of it.
+      The wave is going out. Feel how much quieter it already is.
+      It's softer now. The message you didn't send is a gift to yourself.
+      Almost through. Let your shoulders drop. You rode it.
+
+      [wave-peak] idea: center-of-pain
+      Reaching out now would pull you back into the center of the pain. Ride this instead.
+
+      [wave-easing] idea: gets-easier
+      Each wave you ride out makes the next one a little smaller.
 
       # --- lucky-its-over: at the dip, remember how lucky you are that it's over ---
 

@@ -6,7 +6,7 @@ public import TOML
 public struct CorpusLinter: Sendable {
   /// The tags each configured slot draws (an empty list draws every entry).
   public var slotTags: [(slot: String, tags: [String])]
-  /// What `affirm sos` draws.
+  /// What `affirm sos` draws, its rides included (`wave-rising`, `wave-peak`, `wave-easing`).
   public var sosTags: [String]
 
   public init(slotTags: [(slot: String, tags: [String])], sosTags: [String]) {
@@ -21,7 +21,7 @@ public struct CorpusLinter: Sendable {
         slot.tags.contains(Moment.Tag.morning)
           ? [(slot.name, slot.tags), (slot.name, [Moment.Tag.hardDay])] : [(slot.name, slot.tags)]
       },
-      sosTags: Moment.Tag.sosDraws.filter(corpus.knownTags.contains))
+      sosTags: (Moment.Tag.sosDraws + WavePhase.allCases.map(\.tag)).filter(corpus.knownTags.contains))
   }
 
   /// Near-duplicates are looked for up to this many entries (every pair is compared).

@@ -58,7 +58,7 @@ extension Corpus: EntryCatalog {
   public var count: Int { entries.count }
 
   public func positions(forAnyOf tags: Set<String>) -> EntryPositions {
-    tags.isEmpty && !knownTags.contains(Moment.Tag.sos)
+    tags.isEmpty && !knownTags.contains(where: Moment.Tag.askedForOnly.contains)
       ? .all(entries.count) : EntryPositions(entries.indices.filter { entries[$0].isEligible(forAnyOf: tags) })
   }
 

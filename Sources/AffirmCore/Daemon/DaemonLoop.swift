@@ -70,6 +70,10 @@ public protocol DaemonHost {
   /// Another affirm process changed the state database and said so (SIGUSR1): read what
   /// concerns the host. The loop plans again afterwards.
   mutating func handleStateChange()
+  /// Does the host's own timed work due at `now` (a ride's next minute) and says when it is
+  /// due next; nil when it has none. The loop calls it every round and waits for the earlier
+  /// of this and the next fire time.
+  mutating func runTimedWork(at now: Instant) -> Instant?
   /// Called once before the daemon stops: withdraw what nobody will hear any more (buttons).
   mutating func stopping()
   /// The instants of every urge logged (the state database's journal), for the slots that
@@ -80,6 +84,7 @@ public protocol DaemonHost {
 
 extension DaemonHost {
   public mutating func handleStateChange() {}
+  public mutating func runTimedWork(at now: Instant) -> Instant? { nil }
   public mutating func stopping() {}
   public mutating func urgeInstants() -> [Instant] { [] }
 }
@@ -266,8 +271,8 @@ public struct DaemonLoop {
         }
       }
       let next = nextFire(after: now)
-      let deadline = [next?.instant, windowsChange].compactMap { $0 }.min()
-      switch host.wait(until: deadline) {
+      let timed = host.runTimedWork(at: host.now())
+      switch host.wait(until: [next?.instant, windowsChange, timed].compactMap { $0 }.min()) {
       case .deadline:
         continue
       case .interaction:

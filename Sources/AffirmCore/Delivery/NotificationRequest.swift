@@ -32,6 +32,15 @@ public struct NotificationRequest: Sendable, Equatable {
   /// The spec's `transient` hint: the server shows it and keeps no trace of it (no list, no
   /// history). For short acknowledgements that serve nobody once read.
   public var transient = false
+  /// A ride's progress: sent as the spec's `value` hint, and as a line of the body where the
+  /// server draws no bar (`ServerQuirks.drawsProgress`).
+  public var progress: RideProgress?
+  /// The id of a bubble of ours this one updates in place (libnotify's same object, the spec's
+  /// replaces_id); nil for a new one.
+  public var replacing: UInt32?
+  /// A ride's bubble: it neither replaces the daemon's previous notification nor is replaced
+  /// by its next one.
+  public var keepsOwnBubble = false
 
   public init(
     summary: String, body: String, urgency: Urgency, expireTimeout: Int32 = -1, tags: [String],

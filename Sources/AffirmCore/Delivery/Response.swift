@@ -6,12 +6,21 @@ public enum Response: String, Sendable, CaseIterable, Equatable {
   case stayedStrong = "stayed-strong"
   /// "I want to reach out": the SOS flow, an urge recorded and an urge line shown at once.
   case reachOut = "reach-out"
+  /// "It passed" on a ride's closing question: the ride is recorded as passed.
+  case ridePassed = "ride-passed"
+  /// "Still hard" on a ride's closing question: another round.
+  case stillHard = "still-hard"
+
+  /// The two buttons of a late-night or urge notification.
+  public static let nightButtons: [Response] = [.stayedStrong, .reachOut]
 
   /// The button's label.
   public var label: String {
     switch self {
     case .stayedStrong: "It passed"
     case .reachOut: "I want to reach out"
+    case .ridePassed: "It passed"
+    case .stillHard: "Still hard"
     }
   }
 

@@ -14,11 +14,17 @@ public struct ServerQuirks: OptionSet, Sendable, Hashable {
   public static let replacementDropsButtons = ServerQuirks(rawValue: 1 << 1)
   /// Lists `actions` but draws no buttons; they are in a menu of its own (mako: `makoctl menu`).
   public static let buttonsInMenuOnly = ServerQuirks(rawValue: 1 << 2)
+  /// Draws the spec's `value` hint as a progress bar (dunst, xfce4-notifyd, mako, notify-osd):
+  /// a ride's bubble needs no "7 of 20 minutes" line there. Every other server gets the line.
+  public static let drawsProgress = ServerQuirks(rawValue: 1 << 3)
 
   /// The table: server name (`ServerInfo.name`) to its quirks.
   public static let table: [(server: String, quirks: ServerQuirks)] = [
     ("gnome-shell", [.lowUrgencyStaysHidden, .replacementDropsButtons]),
-    ("mako", [.buttonsInMenuOnly]),
+    ("mako", [.buttonsInMenuOnly, .drawsProgress]),
+    ("dunst", [.drawsProgress]),
+    ("Xfce Notify Daemon", [.drawsProgress]),
+    ("notify-osd", [.drawsProgress]),
   ]
 
   /// The quirks of the server called `name`; none for a server not in the table.
@@ -35,6 +41,7 @@ public struct ServerQuirks: OptionSet, Sendable, Hashable {
   public func adapting(_ request: NotificationRequest) -> NotificationRequest {
     var request = request
     if contains(.lowUrgencyStaysHidden) && request.transient && request.urgency == .low { request.urgency = .normal }
+    if let progress = request.progress, !contains(.drawsProgress) { request.body += "\n" + progress.line }
     return request
   }
 }

@@ -38,6 +38,9 @@ public enum Moment: Sendable, Equatable {
     public static let hardDay = "hard-day"
     /// What `affirm sos` and the "I want to reach out" button draw from.
     public static let sosDraws = [urge, sos]
+    /// Lines shown only when the person asked for help (`affirm sos`, a ride of a wave): they
+    /// may speak of the phone or a message, so a send or slot with no tags leaves them out.
+    public static let askedForOnly: Set<String> = [sos, "wave-rising", "wave-peak", "wave-easing"]
   }
 
   /// A night line: shown late, never the place to mark a milestone, offered with the buttons.

@@ -149,7 +149,9 @@ public struct CombinedCatalog: EntryCatalog {
   }
 
   public func positions(forAnyOf tags: Set<String>) -> EntryPositions {
-    if tags.isEmpty && repeated.isEmpty && !knownTags.contains(Moment.Tag.sos) { return .all(count) }
+    if tags.isEmpty && repeated.isEmpty && !knownTags.contains(where: Moment.Tag.askedForOnly.contains) {
+      return .all(count)
+    }
     var positions: [Int] = []
     for (part, start) in zip(parts, starts) {
       let own = part.positions(forAnyOf: tags)

@@ -51,11 +51,14 @@ public struct CorpusIndex: EntryCatalog {
   let sourceCheck: UInt64
 
   public func positions(forAnyOf tags: Set<String>) -> EntryPositions {
-    let sos = knownTags.firstIndex(of: Moment.Tag.sos).map { UInt64(1) << UInt64($0) }
     guard !tags.isEmpty else {
-      // Every entry but those only `affirm sos` may show.
-      guard let sos else { return .all(count) }
-      return EntryPositions((0..<count).filter { mask(at: $0) & sos == 0 })
+      // Every entry but those only `affirm sos` and its rides may show.
+      var askedFor: UInt64 = 0
+      for (bit, tag) in knownTags.enumerated() where Moment.Tag.askedForOnly.contains(tag) {
+        askedFor |= 1 << UInt64(bit)
+      }
+      guard askedFor != 0 else { return .all(count) }
+      return EntryPositions((0..<count).filter { mask(at: $0) & askedFor == 0 })
     }
     var wanted: UInt64 = 0
     for (bit, tag) in knownTags.enumerated() where tags.contains(tag) { wanted |= 1 << UInt64(bit) }

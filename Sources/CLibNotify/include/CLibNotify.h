@@ -32,6 +32,7 @@ typedef int gboolean;
 typedef char gchar;
 typedef unsigned short gushort;
 typedef unsigned int guint32;
+typedef signed int gint32;
 typedef unsigned long gulong;
 typedef size_t gsize;
 typedef void *gpointer;
@@ -130,6 +131,7 @@ typedef unsigned int NotifyUrgency;
   X(GVariant *, g_variant_new_string, (const gchar *string))                                                       \
   X(GVariant *, g_variant_new_uint32, (guint32 value))                                                             \
   X(GVariant *, g_variant_new_boolean, (gboolean value))                                                           \
+  X(GVariant *, g_variant_new_int32, (gint32 value))                                                               \
   X(GVariant *, g_variant_new_tuple, (GVariant *const *children, gsize n_children))                                \
   X(void, g_variant_unref, (GVariant * value))                                                                     \
   X(gsize, g_variant_n_children, (GVariant * value))                                                               \
@@ -286,6 +288,9 @@ static inline GVariant *g_variant_new_string(const gchar *string) {
 
 static inline GVariant *g_variant_new_boolean(gboolean value) {
   return affirm_libnotify(__func__)->g_variant_new_boolean(value);
+}
+static inline GVariant *g_variant_new_int32(gint32 value) {
+  return affirm_libnotify(__func__)->g_variant_new_int32(value);
 }
 static inline GVariant *g_variant_new_uint32(guint32 value) {
   return affirm_libnotify(__func__)->g_variant_new_uint32(value);
