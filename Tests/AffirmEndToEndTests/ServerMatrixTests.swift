@@ -224,6 +224,43 @@ struct ServerMatrixTests {
   }
 
   @Test(
+    "ride: one bubble updated in place, its value hint on the wire rising to 100; minutes in words only where no bar is drawn",
+    arguments: ServerKind.available)
+  func ride(_ kind: ServerKind) throws {
+    let server = try RealServer(kind)
+    let output = server.bus.directory.path + "/ride.out"
+    // A ride's minute lasts one second here (AFFIRM_RIDE_MINUTE_SECONDS, test-only).
+    let ride = try ChildProcess(
+      Affirm.binary, ["sos", "--ride", "--for", "5m"],
+      environment: try server.environment.merging(["AFFIRM_RIDE_MINUTE_SECONDS": "1"]) { $1 }, stdout: output,
+      stderr: output + ".err")
+    defer { ride.stop() }
+    let isRide = { (call: [String: Any]) -> Bool in
+      let summary = call["summary"] as? String ?? ""
+      return summary.hasPrefix("Riding the wave") || summary == "Did the wave pass?"
+    }
+    try waitUntil("the ride asks whether the wave passed") {
+      server.affirmNotifications.contains { $0["summary"] as? String == "Did the wave pass?" }
+    }
+    ride.signal(SIGTERM)
+    #expect(ride.wait(timeout: 10) == 0, "\((try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? "")")
+    let calls = server.affirmNotifications.filter(isRide)
+    // Five minutes and the question, all one notification: the server's first id, replaced in place.
+    #expect(calls.count == 6, "\(calls)")
+    let id = try #require(calls.first?["notify"] as? Int)
+    #expect(id > 0)
+    #expect(calls.first?["replaces_id"] as? Int == 0)
+    #expect(calls.dropFirst().allSatisfy { $0["replaces_id"] as? Int == id && $0["notify"] as? Int == id }, "\(calls)")
+    #expect(calls.compactMap { $0["value"] as? Int } == [0, 20, 40, 60, 80, 100], "\(calls)")
+    // dunst and xfce4-notifyd draw the value hint as a bar; notification-daemon draws none, so
+    // its bubble says how far the ride is in words.
+    let inWords = calls.dropLast().map { ($0["body"] as? String)?.contains(" of 5 minutes") == true }
+    #expect(inWords == Array(repeating: kind == .notificationDaemon, count: 5), "\(calls)")
+    // Stopped while it asked: withdrawn from the screen.
+    try server.awaitCloseCall(id)
+  }
+
+  @Test(
     "buttons: \"It passed\" clicked on screen is recorded and thanked for",
     arguments: ServerKind.available.filter { $0.buttonPoint(0, width: 0, height: 0) != nil })
   func clicked(_ kind: ServerKind) throws {

@@ -5,7 +5,7 @@ Usage: notification-monitor.py LOG
 
 Becomes a monitor of the session bus in DBUS_SESSION_BUS_ADDRESS and writes one JSON line to
 LOG per event: {"notify": id, "app", "replaces_id", "summary", "body", "actions", "urgency",
-"transient", "icon"} once the server has answered a Notify (with the id it gave, or "error"),
+"transient", "icon", "timeout", "value"} once the server has answered a Notify (with the id it gave, or "error"),
 {"close": id} for each CloseNotification call, {"closed": id, "reason": n} for each
 NotificationClosed signal, {"action": key, "id": id} for each ActionInvoked signal, and
 {"owner": unique name} when org.freedesktop.Notifications changes hands ("" when it goes).
@@ -48,6 +48,7 @@ def main():
                     "app": app, "replaces_id": replaces, "summary": summary, "body": text,
                     "actions": actions, "urgency": hints.get("urgency"),
                     "transient": bool(hints.get("transient")), "icon": icon, "timeout": timeout,
+                    "value": hints.get("value"),
                 }
             elif member == "CloseNotification" and body is not None:
                 write({"close": body.unpack()[0]})
