@@ -51,18 +51,18 @@ extension AffirmCommand {
       for problem in unreadable { print(problem) }
       var configWarnings: [String] = []
       if let settings {
-        let unknownTags = Picker(corpus: loaded).unknownSlotTags(in: settings.config)
+        let slotProblems = Picker(corpus: loaded).slotProblems(in: settings.config)
         let slots = settings.config.slots.count
         configSummary = "; config \(settings.path ?? "built-in default"): \(slots) slot\(slots == 1 ? "" : "s")"
         if let path = settings.path {
-          configProblems = unknownTags.map(\.description)
+          configProblems = slotProblems.map(\.description)
           if slots == 0 {
             configWarnings.append(
               "warning: \(path): no slots, so affirm run shows nothing (add a [[slot]]; see affirm config init)")
           }
         } else {
           // No config file: no line of one to blame. The built-in schedule just needs those tags.
-          configWarnings += unknownTags.map {
+          configWarnings += slotProblems.map {
             "warning: no config file; the built-in schedule's \($0.message); write one with affirm config init"
           }
         }

@@ -221,11 +221,12 @@ extension AffirmCommand {
           .warning, "corpus: \(count) problem\(count == 1 ? "" : "s") (such entries may be skipped)",
           fix: "affirm check lists them")
       }
-      let unknown = config.map { Picker(corpus: loaded).unknownSlotTags(in: $0) } ?? []
+      let unknown = config.map { Picker(corpus: loaded).slotProblems(in: $0) } ?? []
       if !unknown.isEmpty {
         report.add(
-          .problem, "config: slot tags no corpus entry carries; affirm run refuses to start",
-          details: unknown.map(\.description), fix: "change the slot's tags, or add entries that carry them")
+          .problem, "config: slots that would find no line to show; affirm run refuses to start",
+          details: unknown.map(\.description),
+          fix: "change the slot's tags, add entries that carry them, or list the people its lines name")
       }
       // A path that cannot be read stops affirm run (66) before its slot tags matter.
       if let first = unreadable.first { return ExitStatus(for: first) }

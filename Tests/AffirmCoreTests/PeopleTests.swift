@@ -27,6 +27,33 @@ struct PeopleTests {
     return Dispatcher(corpus: corpus, config: config, zone: .utc, store: store, logger: quietLogger)
   }
 
+  @Test("a slot whose every line names a person is a problem without people, at its tags; not with them")
+  func slotNeedingPeople() throws {
+    let corpus = Corpus(files: [CorpusParser().parse(Array(Self.lines.utf8), file: "c")])
+    let text = """
+      [[slot]]
+      name = "friends"
+      at = ["21:00"]
+      tags = ["person"]
+      [[slot]]
+      name = "night"
+      at = ["23:00"]
+      tags = ["urge"]
+      """
+    var config = try ConfigParser.parse(Array(text.utf8), file: "c.toml")
+    let problems = Picker(corpus: corpus).slotProblems(in: config)
+    #expect(
+      problems.map { $0.description } == [
+        "c.toml:4:8: slot \"friends\" draws only lines that name a person ({person}); "
+          + "list people in the config, like people = [\"Sam\"], or give the slot other tags"
+      ])
+    let settings = DaemonSettings(
+      config: config, schedule: Schedule(slots: config.slots, zone: .utc), corpus: corpus, corpusLabel: "c")
+    #expect(settings.problem == problems.first)
+    config.people = ["Sam"]
+    #expect(Picker(corpus: corpus).slotProblems(in: config).isEmpty)
+  }
+
   @Test("placeholders: only {word} counts, {person} is substituted, the longest name is measured")
   func placeholders() {
     #expect(People.placeholders(in: "Text {person}, not {name} :{ or {a b}").map(\.key) == ["person", "name"])

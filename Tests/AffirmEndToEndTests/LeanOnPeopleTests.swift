@@ -14,6 +14,34 @@ struct LeanOnPeopleTests {
     return home
   }
 
+  @Test("a slot that draws only lines naming a person, without people: check, doctor and run say so at its tags")
+  func slotNeedsPeople() throws {
+    let home = try DaemonHome()
+    let slot = "[[slot]]\nname = \"friends\"\nat = [\"21:00\"]\ntags = [\"person\"]\n"
+    try ("timezone = \"UTC\"\n" + slot).write(toFile: home.config, atomically: true, encoding: .utf8)
+    let sentence =
+      "\(home.config):5:8: slot \"friends\" draws only lines that name a person ({person}); "
+      + "list people in the config, like people = [\"Sam\"], or give the slot other tags"
+    let check = try Affirm.run(["check", "--config", home.config], environment: home.environmentWithoutBus)
+    #expect(check.status == 65)
+    #expect(check.stdout.contains(sentence), "\(check.stdout)")
+    let doctor = try Affirm.run(["doctor", "--config", home.config], environment: home.environmentWithoutBus)
+    // doctor wraps its details at 80 columns.
+    #expect(doctor.status == 65)
+    #expect(doctor.stdout.contains("\"friends\" draws only lines that name a person"), "\(doctor.stdout)")
+    #expect(doctor.stdout.contains("config: slots that would find no line to show"), "\(doctor.stdout)")
+    // A daemon that started anyway would run until stopped: bounded, and stopped by defer.
+    let daemon = try home.start()
+    defer { daemon.stop() }
+    #expect(daemon.wait(timeout: 30) == 65)
+    #expect(home.log.contains(sentence), "\(home.log)")
+    // With people listed the same slot is fine.
+    try ("timezone = \"UTC\"\npeople = [\"Sam\"]\n" + slot).write(
+      toFile: home.config, atomically: true, encoding: .utf8)
+    let fine = try Affirm.run(["check", "--config", home.config], environment: home.environmentWithoutBus)
+    #expect(fine.status == 0, "\(fine.stdout)")
+  }
+
   @Test("send --tag person shows a built-in line with the name in its place; history keeps it")
   func nameArrives() throws {
     let marker = uniqueMarker()

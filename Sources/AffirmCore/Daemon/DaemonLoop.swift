@@ -38,8 +38,9 @@ public struct DaemonSettings: Sendable {
   }
 
   /// Why the daemon must not run by these settings, or nil: a slot whose tags no corpus
-  /// entry carries would fire and find nothing to show.
-  public var problem: ConfigError? { Picker(corpus: corpus).unknownSlotTags(in: config).first }
+  /// entry carries, or whose every line names a person while the config lists no people,
+  /// would fire and find nothing to show.
+  public var problem: ConfigError? { Picker(corpus: corpus).slotProblems(in: config).first }
 }
 
 /// Everything the daemon loop learns from the world and does to it, so that a test can run a
