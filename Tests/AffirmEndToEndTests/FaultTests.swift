@@ -111,6 +111,11 @@ struct FaultTests {
     try waitUntil("the first dunst shows the first slot", timeout: fireWait) {
       try Stack.shown(in: firstLog, containing: one).count == 1
     }
+    // dunst logs a notification before its answer reaches the daemon: killed in between, the
+    // daemon would rightly record that delivery as failed. Kill it once the daemon has the answer.
+    try waitUntil("the daemon logs the first slot delivered", timeout: fireWait) {
+      home.log.split(separator: "\n").contains { $0.contains("run: info: delivered") && $0.hasSuffix("slot=one") }
+    }
     firstServer.signal(SIGKILL)
     firstServer.wait()
     let secondServer = try bus.startDunst(log: secondLog)
