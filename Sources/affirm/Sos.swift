@@ -74,7 +74,8 @@ extension AffirmCommand {
       if let store = context.dispatcher.store {
         do {
           try store.recordUrge(at: context.now, note: note)
-          context.pokeDaemonAfterUrge()
+          // A ride pokes the daemon with its request, and the daemon reads the urges at every wake.
+          if !ride { context.pokeDaemonAfterUrge() }
         } catch {
           recordError = error
         }
